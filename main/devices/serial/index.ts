@@ -1,0 +1,1 @@
+export { openSerialLink, type SerialLink, type SerialLinkOptions } from './serial-link.js';
