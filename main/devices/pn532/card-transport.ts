@@ -1,0 +1,158 @@
+/**
+ * An APDU transport over a PN532: it matches main/emrtd/transport.ts ApduTransport structurally
+ * (devices never import emrtd).
+ *
+ * maxLe — why 223 (0xDF) by default:
+ * The PN532 carries at most 262 bytes of card answer per InDataExchange (§7.3.8) and sends answers
+ * of up to 252 bytes (D5 41 Status + 252 = LEN 255) in a normal information frame. Under ICAO 9303
+ * secure messaging, a READ BINARY answer with Le = n plaintext bytes becomes
+ *   DO87: 87 L(2 bytes: 81 xx) 01 + padded cryptogram  -> 4 + pad(n + 1)
+ *   DO99: 99 02 SW1 SW2                                   -> 4
+ *   DO8E: 8E 08 MAC                                       -> 10
+ *   SW1 SW2                                               -> 2
+ * where pad() rounds up to the cipher block: 16 bytes for AES, 8 for 3DES.
+ * n = 223 gives pad(224) = 224 for both, so 244 bytes: the answer fits one normal frame with
+ * either cipher, and every chip answer stays far below the 262-byte buffer, so no MI chaining is
+ * needed for reads. The largest n within 262 bytes is 239 (pad 240 → 260 bytes; AES and 3DES),
+ * which takes extended frames; pass `maxLe: 239` to use it. Larger answers (extended-length Le)
+ * still work through MI chaining when `extendedLength` is set, but not every PN532 clone chains
+ * reliably, so it is off by default.
+ */
+import { DeviceError, KioskError, TimeoutError, UsageError } from '../../base/errors.js';
+import { nullLogger, type Logger } from '../../base/log.js';
+import type { Pn532, Pn532Target } from './driver.js';
+
+export const DEFAULT_MAX_LE = 0xdf;
+/** The largest Le whose secure-messaging answer (AES or 3DES) fits the PN532's 262-byte buffer. */
+export const MAX_LE_WITHIN_BUFFER = 0xef;
+
+export interface Pn532CardTransportOptions {
+  pn532: Pn532;
+  /** Card types to poll for, in order. Default ['A', 'B'] (passports are either). */
+  types?: Array<'A' | 'B'>;
+  /** AFI for type B polling. Default 0x00 (all families). */
+  afi?: number;
+  /** Default 0xDF (223); see the header comment. */
+  maxLe?: number;
+  extendedLength?: boolean;
+  /** Time for one APDU exchange. Default: the driver's exchangeTimeoutMs. */
+  exchangeTimeoutMs?: number;
+  /** Pause between polls while waiting for a card. Default 100 ms. */
+  pollIntervalMs?: number;
+  log?: Logger;
+}
+
+export class Pn532CardTransport {
+  readonly maxLe: number;
+  readonly extendedLength: boolean;
+  private readonly pn532: Pn532;
+  private readonly types: Array<'A' | 'B'>;
+  private readonly afi: number;
+  private readonly exchangeTimeoutMs: number | undefined;
+  private readonly pollIntervalMs: number;
+  private readonly log: Logger;
+  private current: Pn532Target | null = null;
+  private lost = false;
+
+  constructor(opts: Pn532CardTransportOptions) {
+    this.pn532 = opts.pn532;
+    this.types = opts.types ?? ['A', 'B'];
+    this.afi = opts.afi ?? 0x00;
+    const maxLe = opts.maxLe ?? DEFAULT_MAX_LE;
+    if (!Number.isInteger(maxLe) || maxLe < 1 || (maxLe > 256 && opts.extendedLength !== true)) {
+      throw new UsageError('PN532_BAD_OPTIONS', 'maxLe must be 1..256 (more needs extendedLength)', { maxLe });
+    }
+    this.maxLe = maxLe;
+    this.extendedLength = opts.extendedLength === true;
+    this.exchangeTimeoutMs = opts.exchangeTimeoutMs;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 100;
+    this.log = opts.log ?? nullLogger;
+  }
+
+  /** The activated card, or null. */
+  get target(): Pn532Target | null {
+    return this.current;
+  }
+
+  /** Polls once for each configured type; activates and returns the first card found, or null. */
+  async poll(): Promise<Pn532Target | null> {
+    for (const type of this.types) {
+      const found = await this.pn532.inListPassiveTarget(type, { afi: this.afi });
+      const t = found[0];
+      if (t && t.iso14443_4) {
+        this.current = t;
+        this.lost = false;
+        return t;
+      }
+      if (t) {
+        // Not an ISO/IEC 14443-4 card (e.g. a Mifare Classic): it cannot carry APDUs.
+        this.log.info('ignoring a card that does not speak ISO/IEC 14443-4', { type, sak: t.type === 'A' ? t.sak : undefined });
+        await this.pn532.inRelease(0).catch(() => undefined);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Waits until a card is in the field and activates it. Rejects with TimeoutError ('TIMEOUT')
+   * when none came within timeoutMs, or with the signal's reason (a KioskError 'ABORTED').
+   */
+  async connect(opts: { timeoutMs: number; signal?: AbortSignal }): Promise<Pn532Target> {
+    const end = Date.now() + opts.timeoutMs;
+    for (;;) {
+      if (opts.signal?.aborted) throw new KioskError('ABORTED', 'waiting for a card was cancelled');
+      const t = await this.poll();
+      if (t) return t;
+      const left = end - Date.now();
+      if (left <= 0) throw new TimeoutError('no card came into the field', { timeoutMs: opts.timeoutMs });
+      await sleep(Math.min(this.pollIntervalMs, left), opts.signal);
+    }
+  }
+
+  /** ApduTransport.reconnect: after CARD_LOST, waits for the card to come back and activates it. */
+  async reconnect(opts: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
+    this.current = null;
+    await this.pn532.inRelease(0).catch(() => undefined);
+    await this.connect(opts);
+  }
+
+  /** ApduTransport.transmit: one command APDU → the response APDU (data + SW1 SW2). */
+  async transmit(command: Uint8Array): Promise<Uint8Array> {
+    const t = this.current;
+    if (!t) {
+      throw new DeviceError(this.lost ? 'CARD_LOST' : 'NO_CARD', this.lost ? 'the card has left the field' : 'no card is activated');
+    }
+    try {
+      const r = await this.pn532.inDataExchange(t.tg, command, this.exchangeTimeoutMs === undefined ? {} : { timeoutMs: this.exchangeTimeoutMs });
+      if (r.length < 2) throw new DeviceError('PN532_BAD_RESPONSE', 'the card answer is shorter than a status word', { length: r.length });
+      return r;
+    } catch (e) {
+      if (e instanceof KioskError && e.code === 'CARD_LOST') {
+        this.current = null;
+        this.lost = true;
+      }
+      throw e;
+    }
+  }
+
+  /** Releases the card (InRelease): the chip drops its session. */
+  async release(): Promise<void> {
+    this.current = null;
+    await this.pn532.inRelease(0);
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort(): void {
+      clearTimeout(timer);
+      reject(new KioskError('ABORTED', 'waiting for a card was cancelled'));
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

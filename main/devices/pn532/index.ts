@@ -1,0 +1,4 @@
+export * from './frame.js';
+export * from './status.js';
+export * from './driver.js';
+export * from './card-transport.js';
