@@ -44,6 +44,8 @@ export interface MrzErrorItem {
   /** 1-based, when the error is about one place. */
   line?: number;
   column?: number;
+  /** MRZ_AMBIGUOUS: the readings of the field that fit (as printed in the MRZ, `<` kept). */
+  candidates?: string[];
 }
 
 export interface MrzResult {
