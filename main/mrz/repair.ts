@@ -22,7 +22,7 @@
  */
 import { checkDigit } from './check-digit.js';
 import { isMrzCountryCode } from './countries.js';
-import { longNumberExtension, spanText, type FormatLayout, type Span } from './layout.js';
+import { longNumberExtension, type FormatLayout, type Span } from './layout.js';
 import type { MrzCheckName, MrzFieldName } from './types.js';
 
 /** A letter OCR reads for a digit, in a field that holds only digits. */
@@ -111,7 +111,6 @@ export function repairLines(input: readonly string[], layout: FormatLayout): Rep
     if (row && p.index < row.length) row[p.index] = c;
   };
   const text = (): string[] => g.map((r) => r.join(''));
-  const get = (sp: Span): string => spanText(text(), sp);
   const positions = (line: number, start: number, length: number): Pos[] =>
     Array.from({ length }, (_, k) => ({ line, index: start + k }));
   const spanPositions = (sp: Span): Pos[] => positions(sp.line, sp.start, sp.length);
