@@ -5,8 +5,8 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { nullLogger, type Logger } from '../../base/log.js';
 import { CONTRACT_VERSION, ReadyMessage, type EventMessage } from '../../contract/index.js';
-import type { KioskBackend } from './backend.js';
-import { dispatchCommand } from './dispatch.js';
+import type { KioskBackend } from '../bridge/backend.js';
+import { dispatchCommand } from '../bridge/dispatch.js';
 
 /**
  * The browser host: the renderer and the contract over HTTP and WebSocket, on 127.0.0.1 only.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import { startWebHost, type WebHost } from '../../../main/host/web/server.js';
-import type { KioskBackend } from '../../../main/host/web/backend.js';
+import type { KioskBackend } from '../../../main/host/bridge/backend.js';
 import { CONTRACT_VERSION, makeEvent, type EventMessage, type TravellerView } from '../../../main/contract/index.js';
 
 const view = (phase: TravellerView['phase']): TravellerView => ({
