@@ -11,7 +11,7 @@ export interface ChipCommand {
   p2: number;
   /** Command data, already unwrapped from secure messaging. */
   data: Uint8Array;
-  /** Expected response length (0 = 256 / 65536 as encoded; undefined when absent). */
+  /** Ne: the number of response bytes expected, 1..65536 (short Le 00 = 256, extended 0000 = 65536); undefined when absent. */
   le: number | undefined;
 }
 
