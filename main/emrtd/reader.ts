@@ -12,6 +12,7 @@ import { parseDg14, parseDg15, type Dg14, type Dg15 } from './lds/dg14-15.js';
 import { SecureMessagingError } from './sm/errors.js';
 import type { SecureChannel } from './sm/channel.js';
 import type { ApduTransport } from './transport.js';
+import { establishAccess, type AccessKey, type AccessOptions, type AccessResult } from './access.js';
 
 /**
  * Reading the chip (ICAO 9303-10/11): access control, then the LDS files in the order that
@@ -19,24 +20,9 @@ import type { ApduTransport } from './transport.js';
  * chosen by an Le ladder, progress events per chunk, and resumption from the last offset when the
  * passport is lifted and put back.
  */
-/** The key of access control (same shape as main/emrtd/access.ts). */
-export type AccessKey = { kind: 'mrz'; mrzInformation: string } | { kind: 'can'; can: string };
+type AccessFn = (transport: ApduTransport, key: AccessKey, opts: AccessOptions) => Promise<AccessResult>;
 
-/** What access control gives the reader (structurally main/emrtd/access.ts's AccessResult). */
-export interface AccessResult {
-  protocol: 'PACE' | 'BAC';
-  channel: SecureChannel;
-  cardAccess?: Uint8Array;
-  timings?: unknown;
-}
-
-type AccessFn = (transport: ApduTransport, key: AccessKey, opts: { log?: Logger; signal?: AbortSignal }) => Promise<AccessResult>;
-
-const ACCESS_MODULE = './access.js';
-async function defaultAccess(transport: ApduTransport, key: AccessKey, opts: { log?: Logger; signal?: AbortSignal }): Promise<AccessResult> {
-  const mod = (await import(ACCESS_MODULE)) as { establishAccess: AccessFn };
-  return mod.establishAccess(transport, key, opts);
-}
+export type { AccessKey, AccessResult };
 
 export type ReadableFile = 'COM' | 'DG1' | 'DG2' | 'DG11' | 'DG12' | 'DG14' | 'DG15' | 'SOD';
 
@@ -72,6 +58,8 @@ export interface ReadOptions {
   log?: Logger;
   /** Access control; default establishAccess from ./access.js (injectable for tests). */
   access?: AccessFn;
+  /** Passed to access control (e.g. preferBac). */
+  accessOptions?: Omit<AccessOptions, 'log'>;
   /** Starting Le; default transport.maxLe. */
   initialLe?: number;
   /** Called after access control and before any file is read (Chip Authentication can hook in here). */
@@ -142,7 +130,7 @@ function nextLower(le: number): number | undefined {
 }
 
 class Reader {
-  private access!: AccessResult;
+  private access: AccessResult | undefined;
   private channel!: SecureChannel;
   le: number;
   resumes = 0;
@@ -167,7 +155,7 @@ class Reader {
   }
 
   readonly session: ReadSession = ((): ReadSession => {
-    const getAccess = (): AccessResult => this.access;
+    const getAccess = (): AccessResult => this.access!;
     const getChannel = (): SecureChannel => this.channel;
     return {
       get access() {
@@ -187,9 +175,11 @@ class Reader {
   async authenticate(): Promise<void> {
     this.checkAbort();
     const t0 = performance.now();
-    const fn = this.opts.access ?? defaultAccess;
+    const fn = this.opts.access ?? establishAccess;
     try {
-      this.access = await fn(this.transport, this.key, { log: this.log, signal: this.opts.signal });
+      // On a resume, EF.CardAccess is not read again.
+      const cardAccess = this.access?.cardAccess;
+      this.access = await fn(this.transport, this.key, { ...this.opts.accessOptions, log: this.log, ...(cardAccess ? { cardAccess } : {}) });
     } finally {
       this.accessMs += performance.now() - t0;
       this.accessRuns++;

@@ -98,7 +98,11 @@ function plainAccess(calls: { n: number }, refuse = false) {
   return async (t: ApduTransport): Promise<AccessResult> => {
     calls.n++;
     if (refuse) throw new AccessDeniedError('The chip refused the access key (BAC): the MRZ may be misread', { protocol: 'BAC' });
-    return { protocol: 'BAC', channel: { cipher: '3DES', transmit: (c) => t.transmit(c), setKeys() {} } };
+    return {
+      protocol: 'BAC',
+      channel: { cipher: '3DES', transmit: (c) => t.transmit(c), setKeys() {} },
+      timings: { totalMs: 0, cardAccessMs: 0, accessControlMs: 0, selectMs: 0 },
+    };
   };
 }
 
