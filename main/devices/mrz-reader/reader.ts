@@ -187,7 +187,7 @@ export class MrzReader<R> {
   }
 
   private emit<K extends keyof MrzReaderEvents<R>>(event: K, value: MrzReaderEvents<R>[K]): void {
-    if (event === 'error') this.log.warn('mrz reader error', { code: (value as KioskError).code, details: (value as KioskError).details });
+    if (event === 'error') this.log.debug('mrz reader error', { code: (value as KioskError).code, details: (value as KioskError).details });
     for (const l of [...this.listeners[event]] as Array<Listener<MrzReaderEvents<R>[K]>>) {
       try {
         l(value);
