@@ -1,0 +1,10 @@
+export * from './oids.js';
+export { der, toDefiniteLength } from './der.js';
+export { parseCertificate, summarize, verifyCertificateSignature, pemBlocks, type Certificate, type CertificateSummary } from './certificate.js';
+export { parseCrl, verifyCrlSignature, type Crl } from './crl.js';
+export { parseSignedData, findSignerCertificate, verifySignerInfo, type SignedData, type SignerInfo } from './cms.js';
+export { parseSod, type Sod } from './sod.js';
+export { parseMasterList, masterListSignatureValid, type MasterList } from './master-list.js';
+export { verifySignature, publicKeyFromSpki, hashBytes, type SignatureCheck } from './signature.js';
+export { MemoryTrustStore, type TrustStore } from './trust.js';
+export * from './passive-auth.js';
