@@ -101,6 +101,12 @@ export interface Pn532Options {
   wakeUp?: boolean;
   /** Largest DataOut per InDataExchange frame before chaining with MI. Default 252 (a normal frame). Max 262. */
   maxChunk?: number;
+  /**
+   * The line's baud rate, to add the bytes' time on the wire to the ACK and response deadlines
+   * (a pty hands bytes over at once, a UART takes 10 bits per byte). Default: the link's
+   * `baudRate` property when it has one (a serial link does), else none.
+   */
+  baudRate?: number;
 }
 
 export interface CommandOptions {
@@ -135,6 +141,7 @@ export class Pn532 {
   readonly exchangeTimeoutMs: number;
   private readonly retries: number;
   private readonly maxChunk: number;
+  private readonly byteMs: number;
   /** Counters for diagnostics and benchmarks. */
   readonly stats = { commands: 0, resends: 0, nacks: 0, formatErrors: 0, skippedBytes: 0, bytesOut: 0, bytesIn: 0 };
 
@@ -151,6 +158,9 @@ export class Pn532 {
       throw new UsageError('PN532_BAD_OPTIONS', 'maxChunk must be 1..262', { maxChunk: chunk });
     }
     this.maxChunk = chunk;
+    const linkBaud = (this.link as { baudRate?: unknown }).baudRate;
+    const baud = opts.baudRate ?? (typeof linkBaud === 'number' ? linkBaud : undefined);
+    this.byteMs = baud && baud > 0 ? 10_000 / baud : 0;
     this.unsubscribe.push(this.link.onData((chunk) => this.onData(chunk)));
     this.unsubscribe.push(this.link.onStatus((s) => this.onStatus(s, opts.wakeUp !== false)));
   }
@@ -371,7 +381,8 @@ export class Pn532 {
       // A PN532 that did not answer may be asleep (power-down, or a re-plugged module): wake it.
       const wake = !this.awake || attempt > 0;
       await this.write(wake ? concatBytes(HSU_WAKEUP_PREAMBLE, frame) : frame);
-      const deadline = Date.now() + this.ackTimeoutMs;
+      // The PN532 acknowledges once the whole frame has arrived, then its 6-byte ACK travels back.
+      const deadline = Date.now() + this.ackTimeoutMs + Math.ceil((frame.length + HSU_WAKEUP_PREAMBLE.length + 6) * this.byteMs);
       for (;;) {
         const ev = await this.nextEvent(deadline - Date.now());
         if (ev === null) break; // no ACK in time: resend
@@ -387,7 +398,8 @@ export class Pn532 {
       throw new DeviceError('PN532_NO_ACK', 'the PN532 did not acknowledge the command', { command: hexByte(code), attempts: this.retries + 1 });
     }
     this.awake = true;
-    const deadline = Date.now() + timeoutMs;
+    // Plus the time the longest response frame (265 bytes of data) takes on the wire.
+    const deadline = Date.now() + timeoutMs + Math.ceil(276 * this.byteMs);
     let nacks = 0;
     for (;;) {
       const ev = await this.nextEvent(deadline - Date.now());

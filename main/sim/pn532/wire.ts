@@ -77,6 +77,9 @@ export class HostFrameParser {
             this.st = { s: 'hunt', zero: false };
           } else if (first === 0xff && b === 0xff) {
             this.st = { s: 'ext-hi' };
+          } else if (first === 0xff && b === 0x01) {
+            // A normal frame of LEN 255 (LCS 01).
+            this.st = 255 > this.maxLen ? { s: 'hunt', zero: false } : { s: 'data', len: 255, got: 0, buf: new Uint8Array(255), sum: 0 };
           } else {
             // LEN 00 with a non-FF LCS, or LEN FF with LCS other than 00/FF: a wrong length checksum.
             out.push({ type: 'bad-frame', reason: 'lcs' });
