@@ -4,7 +4,7 @@ import { fromHex, toHex } from '../../../../main/base/bytes.js';
 import { DeviceError, KioskError, TimeoutError } from '../../../../main/base/errors.js';
 import { createLinkPair, type ByteLink } from '../../../../main/devices/link.js';
 import { Pn532, Pn532CardTransport, type Pn532Options } from '../../../../main/devices/pn532/index.js';
-import { startPn532Simulator, type Pn532Field, type Pn532Simulator, type Pn532SimulatorOptions } from '../../../../main/sim/pn532/index.js';
+import { startPn532Simulator, type Pn532Field, type Pn532SimulatorOptions } from '../../../../main/sim/pn532/index.js';
 import { EchoCard } from './fake-card.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
