@@ -64,22 +64,26 @@ export async function selectEmrtdApplication(transport: Transmitter): Promise<vo
   if (r.sw !== 0x9000) throw new StatusWordError(r.sw, 'SELECT eMRTD application');
 }
 
-const ABSENT = new Set([0x6a82, 0x6a86, 0x6a88, 0x6d00, 0x6986, 0x6982, 0x6b00, 0x6a81, 0x6e00]);
-
 /**
  * Reads EF.CardAccess (FID 011C, SFI 1C) without secure messaging. Resolves undefined when the
  * chip has none (it then does BAC only). Transport errors pass through.
  */
 export async function readCardAccess(transport: ApduTransport): Promise<Uint8Array | undefined> {
   const le = Math.max(16, Math.min(transport.maxLe, 256));
-  let r = parseResponseApdu(await transport.transmit(encodeCommandApdu(Cmd.readBinarySfi(0x1c, 0, le))));
-  if (r.sw !== 0x9000 && r.sw !== 0x6282) {
-    if (!ABSENT.has(r.sw) && (r.sw & 0xff00) !== 0x6c00 && r.sw !== 0x6700) return undefined;
+  const ok = (sw: number) => sw === 0x9000 || sw === 0x6282;
+  const readSfi = async () => parseResponseApdu(await transport.transmit(encodeCommandApdu(Cmd.readBinarySfi(0x1c, 0, le))));
+  let r = await readSfi();
+  if (!ok(r.sw)) {
+    // The application (not the MF) may be selected, e.g. after an earlier session: select the MF.
+    const mf = parseResponseApdu(await transport.transmit(encodeCommandApdu(Cmd.selectMf())));
+    if (mf.sw === 0x9000) r = await readSfi();
+  }
+  if (!ok(r.sw)) {
     // Some chips do not take short EF identifiers: select by FID and read.
     const sel = parseResponseApdu(await transport.transmit(encodeCommandApdu(Cmd.selectEf(0x011c))));
     if (sel.sw !== 0x9000) return undefined;
     r = parseResponseApdu(await transport.transmit(encodeCommandApdu(Cmd.readBinary(0, le))));
-    if (r.sw !== 0x9000 && r.sw !== 0x6282) return undefined;
+    if (!ok(r.sw)) return undefined;
   }
   let content: Uint8Array = Uint8Array.from(r.data);
   if (content.length < 2) return undefined;
