@@ -145,8 +145,7 @@ export class FileTrustStore implements TrustStore {
 
   private importCertificate(derBytes: Uint8Array, source: string, out: ImportOutcome): void {
     const c = parseCertificate(derBytes);
-    const kind = classify(c);
-    out.kind = kind;
+    out.kind = c.isCa === false || (c.keyUsage && !c.keyUsage.keyCertSign) ? 'unknown' : classify(c);
     if (this.mem.has(c.fingerprint)) {
       out.duplicates++;
       return;
