@@ -17,14 +17,15 @@ export class AutoFramer extends ByteFramer {
   private readonly fs: DelimitedFramer;
   private readonly rte: RteFramer;
   private active: Framer | undefined;
-  private readonly one = new Uint8Array(1);
 
   constructor(sink: FramerSink, opts: FramerOptions = {}) {
     super(sink, opts);
     this.lines = new LinesFramer(sink, opts);
     this.stx = new DelimitedFramer('stx-etx', sink, opts);
     this.fs = new DelimitedFramer('fs-gs', sink, opts);
-    this.rte = new RteFramer(sink, opts);
+    this.rte = new RteFramer(sink, opts, (bytes) => {
+      for (const b of bytes) this.pushByte(b);
+    });
   }
 
   get busy(): boolean {
@@ -44,8 +45,7 @@ export class AutoFramer extends ByteFramer {
       }
       this.reportGarbage();
     }
-    this.one[0] = b;
-    this.active.push(this.one);
+    this.active.push(Uint8Array.of(b));
   }
 
   protected onIdle(): void {

@@ -43,7 +43,16 @@ export class RteFramer extends ByteFramer {
   private buf: number[] = [];
   private declared = 0;
 
-  constructor(sink: FramerSink, opts: FramerOptions = {}) {
+  /**
+   * @param handBack where the bytes after a false SOH go to be judged again (the auto framer
+   *   passes its own router, so that they may start another framing); by default this framer
+   *   re-reads them itself.
+   */
+  constructor(
+    sink: FramerSink,
+    opts: FramerOptions = {},
+    private readonly handBack?: (bytes: number[]) => void,
+  ) {
     super(sink, opts);
   }
 
@@ -124,6 +133,10 @@ export class RteFramer extends ByteFramer {
     this.buf = [];
     this.disarm();
     if (countSoh) this.garbage();
+    if (this.handBack) {
+      this.handBack(rest);
+      return [];
+    }
     return rest;
   }
 
