@@ -89,7 +89,11 @@ export type Pn532Target = Pn532TargetA | Pn532TargetB;
 export interface Pn532Options {
   link: ByteLink;
   log?: Logger;
-  /** How long to wait for the ACK frame. UM0701-02 §6.2.3 says 15 ms; default 50 ms for OS and USB-serial latency. */
+  /**
+   * How long to wait for the ACK frame after the command's bytes are on the wire. UM0701-02 §6.2.3
+   * says 15 ms; default 100 ms for OS scheduling and USB-serial latency (a resend aborts the first
+   * command, so resending too eagerly would run an APDU twice).
+   */
   ackTimeoutMs?: number;
   /** Default time for a command's response after its ACK. Default 1000 ms. */
   commandTimeoutMs?: number;
@@ -148,7 +152,7 @@ export class Pn532 {
   constructor(opts: Pn532Options) {
     this.link = opts.link;
     this.log = opts.log ?? nullLogger;
-    this.ackTimeoutMs = opts.ackTimeoutMs ?? 50;
+    this.ackTimeoutMs = opts.ackTimeoutMs ?? 100;
     this.commandTimeoutMs = opts.commandTimeoutMs ?? 1000;
     this.exchangeTimeoutMs = opts.exchangeTimeoutMs ?? 5000;
     this.retries = opts.retries ?? 3;

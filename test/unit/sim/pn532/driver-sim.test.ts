@@ -84,17 +84,17 @@ describe('Pn532 driver ⇄ simulated PN532', () => {
 
   it('chains long APDUs both ways with the MI bit', async () => {
     const card = new EchoCard('A');
-    const { pn, sim } = rig(card);
+    const { pn } = rig(card);
     await ready(pn);
     const tr = new Pn532CardTransport({ pn532: pn });
     await tr.connect({ timeoutMs: 500 });
     for (const n of [251, 252, 253, 262, 263, 600, 2000]) {
       const apdu = new Uint8Array(n).map((_, i) => (i * 7 + n) & 0xff);
-      const before = sim.stats.commands;
+      const before = pn.stats.commands;
       const r = await tr.transmit(apdu);
       expect(r.length).toBe(n + 2);
       expect(toHex(r.subarray(0, n))).toBe(toHex(apdu));
-      const frames = sim.stats.commands - before;
+      const frames = pn.stats.commands - before;
       // DataOut in chunks of 252, the answer (n + 2) in parts of 262.
       expect(frames).toBe(Math.ceil(n / 252) + Math.ceil((n + 2) / 262) - 1);
     }

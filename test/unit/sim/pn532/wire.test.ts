@@ -46,22 +46,25 @@ describe('simulated PN532: wire level', () => {
     let got = '';
     host.onData((c) => (got += toHex(c)));
     const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const until = async (hex: string) => {
+      for (let i = 0; i < 200 && got.length < hex.length; i++) await wait(5);
+    };
     await host.write(fromHex('0000FF02FED4022A00'));
-    await wait(30);
+    await until('0000FF00FF00' + '0000FF06FAD50332010607E800');
     expect(got).toBe('0000FF00FF00' + '0000FF06FAD50332010607E800');
     got = '';
     await host.write(fromHex('0000FFFF0000'));
-    await wait(30);
+    await until('0000FF06FAD50332010607E800');
     expect(got).toBe('0000FF06FAD50332010607E800');
     got = '';
     // PowerDown (WakeUpEnable = HSU): answers status 00, then sleeps; the next frame without preamble is lost.
     await host.write(fromHex('0000FF03FDD4161006 00'.replace(/ /g, '')));
-    await wait(30);
+    await until('0000FF00FF00' + '0000FF03FDD5170014' + '00');
     expect(got).toBe('0000FF00FF00' + '0000FF03FDD5170014' + '00');
     expect(sim.asleep).toBe(true);
     got = '';
     await host.write(fromHex('0000FF02FED4022A00'));
-    await wait(30);
+    await wait(50);
     expect(got).toBe('');
     await sim.stop();
   });

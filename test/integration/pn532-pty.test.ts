@@ -1,0 +1,75 @@
+/**
+ * The PN532 driver and the simulated PN532 over a real pty pair (socat), at 115200 baud, with
+ * garbage on the line between frames in both directions, MI chaining, and a lifted passport.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../../main/base/bytes.js';
+import { openSerialLink, type SerialLink } from '../../main/devices/serial/index.js';
+import { Pn532, Pn532CardTransport } from '../../main/devices/pn532/index.js';
+import { openPn532SimulatorOnPort, type Pn532SimulatorOnPort } from '../../main/sim/pn532/index.js';
+import { createPtyPair, type PtyPair } from '../helpers/pty.js';
+import { EchoCard } from '../unit/sim/pn532/fake-card.js';
+
+describe('PN532 over a real pty pair', () => {
+  let pair: PtyPair;
+  let sim: Pn532SimulatorOnPort;
+  let link: SerialLink;
+  let pn: Pn532;
+  const card = new EchoCard('A');
+  const field = { card: card as EchoCard | null };
+
+  beforeAll(async () => {
+    pair = await createPtyPair();
+    sim = await openPn532SimulatorOnPort({ path: pair.b, baudRate: 115200, field });
+    link = await openSerialLink({ path: pair.a, baudRate: 115200 });
+    pn = new Pn532({ link });
+  });
+
+  afterAll(async () => {
+    pn?.close();
+    await link?.close();
+    await sim?.close();
+    await pair?.dispose();
+  });
+
+  it('wakes the PN532, reads the firmware version and activates the card', async () => {
+    const fw = await pn.init();
+    expect(fw.ic).toBe(0x32);
+    const tr = new Pn532CardTransport({ pn532: pn });
+    const t = await tr.connect({ timeoutMs: 2000 });
+    expect(t.type === 'A' && toHex(t.uid)).toBe('08123456');
+  });
+
+  it('exchanges APDUs with garbage injected between frames in both directions', async () => {
+    const tr = new Pn532CardTransport({ pn532: pn });
+    await tr.connect({ timeoutMs: 2000 });
+    const garbage = [fromHex('55AA55'), fromHex('00FF0301'), fromHex('00FFFFFF01'), fromHex('00FF05FBD5410012340000'), fromHex('FF'), fromHex('00FF00')];
+    for (let i = 0; i < 30; i++) {
+      await sim.inject(garbage[i % garbage.length]!);
+      if (i % 3 === 0) await link.write(garbage[(i + 1) % garbage.length]!);
+      const apdu = Uint8Array.of(0x00, 0xb0, i, 0x00, 0xdf);
+      expect(toHex(await tr.transmit(apdu))).toBe(toHex(apdu) + '9000');
+    }
+    expect(pn.stats.skippedBytes + pn.stats.formatErrors).toBeGreaterThan(0);
+    expect(sim.stats.badFrames).toBeGreaterThan(0); // the host-side garbage was seen and skipped
+  });
+
+  it('chains a 1000-byte APDU and its answer with MI', async () => {
+    const tr = new Pn532CardTransport({ pn532: pn });
+    await tr.connect({ timeoutMs: 2000 });
+    const apdu = new Uint8Array(1000).map((_, i) => (i * 13) & 0xff);
+    const r = await tr.transmit(apdu);
+    expect(r.length).toBe(1002);
+    expect(toHex(r.subarray(0, 1000))).toBe(toHex(apdu));
+  });
+
+  it('reports CARD_LOST when the card is lifted and reconnects when it is back', async () => {
+    const tr = new Pn532CardTransport({ pn532: pn, pollIntervalMs: 20 });
+    await tr.connect({ timeoutMs: 2000 });
+    card.inField = false;
+    await expect(tr.transmit(fromHex('00B0000004'))).rejects.toMatchObject({ code: 'CARD_LOST' });
+    setTimeout(() => (card.inField = true), 100);
+    await tr.reconnect({ timeoutMs: 3000 });
+    expect(toHex(await tr.transmit(fromHex('00B0000004')))).toBe('00B00000049000');
+  });
+});
