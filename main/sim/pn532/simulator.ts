@@ -111,14 +111,20 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
   // ---- output, paced at the baud rate ----
   let txFreeAt = 0;
   let txChain: Promise<void> = Promise.resolve();
-  const send = (bytes: Uint8Array): Promise<void> => {
+  /**
+   * Queues bytes for the host. `notBefore` is the simulated time at which the PN532 starts sending
+   * them (e.g. the end of the command frame for its ACK); timers fire late, and starting from the
+   * simulated time rather than from "now" keeps the line timing exact on average.
+   */
+  const send = (bytes: Uint8Array, notBefore?: number): Promise<void> => {
     const copy = Uint8Array.from(bytes);
     txChain = txChain.then(async () => {
       for (let off = 0; off < copy.length && !stopped; off += chunkBytes) {
         const part = copy.subarray(off, off + chunkBytes);
         if (pace) {
           const now = performance.now();
-          txFreeAt = Math.max(txFreeAt, now) + part.length * byteMs;
+          const start = off === 0 && notBefore !== undefined ? Math.max(notBefore, now - 50) : now;
+          txFreeAt = Math.max(txFreeAt, start) + part.length * byteMs;
           const wait = txFreeAt - now;
           if (wait >= 1) await sleep(wait);
         }
@@ -184,13 +190,13 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
             stats.badFrames++;
             break;
           }
-          onCommand(f.data);
+          onCommand(f.data, endTime);
           break;
       }
     }
   }
 
-  function onCommand(data: Uint8Array): void {
+  function onCommand(data: Uint8Array, due: number): void {
     // A new command aborts the one in progress.
     if (current) {
       stats.aborts++;
@@ -200,18 +206,19 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
     current = ac;
     stats.commands++;
     const ackDelay = opts.ackDelayMs ?? 0;
-    const ackSent = ackDelay > 0 ? sleep(ackDelay).then(() => send(SIM_ACK)) : send(SIM_ACK);
+    const ackSent = ackDelay > 0 ? sleep(ackDelay).then(() => send(SIM_ACK)) : send(SIM_ACK, due);
     const prev = work;
     work = (async () => {
       await prev;
       await ackSent;
       try {
         const code = data[0]!;
+        vt = Math.max(due + ackDelay, performance.now() - 50);
         const body = await execute(code, data.subarray(1), ac.signal);
         if (ac.signal.aborted) return;
         const frame = body === 'syntax-error' ? SIM_ERROR_FRAME : responseFrame(code + 1, body);
         lastResponse = frame;
-        await send(frame);
+        await send(frame, vt);
         if (code === 0x16 && body !== 'syntax-error') asleep = true; // PowerDown: asleep after answering
       } catch (e) {
         if (!(e instanceof Aborted)) log.error('simulator command failed', { error: e instanceof Error ? e : String(e) });
@@ -220,6 +227,16 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
       }
     })();
   }
+
+  /** Simulated time of the command being processed (see send). */
+  let vt = 0;
+  /** Waits `ms` of simulated time: until vt + ms, however late the previous timer fired. */
+  const pause = async (ms: number, signal: AbortSignal): Promise<void> => {
+    vt += ms;
+    const wait = vt - performance.now();
+    if (wait >= 1) await abortableSleep(wait, signal);
+    else if (signal.aborted) throw new Aborted();
+  };
 
   const retryTimeoutMs = (): number => (retryTimeoutCode === 0 ? 0 : 0.1 * 2 ** (retryTimeoutCode - 1));
 
@@ -240,7 +257,7 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
         if (p[0] !== 0x06) return 'syntax-error';
         if (target && !target.lost && target.selected && cardHere(target.card)) return Uint8Array.of(0x00);
         markLost();
-        await abortableSleep(Math.max(retryTimeoutMs(), 1), signal);
+        await pause(Math.max(retryTimeoutMs(), 1), signal);
         return Uint8Array.of(0x01);
       }
       case 0x02:
@@ -291,7 +308,7 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
         if (!target || p[0] !== 1) return status(0x27);
         if (target.lost || !cardHere(target.card)) {
           markLost();
-          await abortableSleep(Math.max(retryTimeoutMs(), 1), signal);
+          await pause(Math.max(retryTimeoutMs(), 1), signal);
           return status(0x01);
         }
         target.card.reset();
@@ -366,7 +383,7 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
         return kind === 'A' ? targetDataA(card) : targetDataB(card);
       }
       if (maxRetriesPassive !== 0xff && attempt >= maxRetriesPassive) break;
-      await abortableSleep(maxRetriesPassive === 0xff ? 20 : attemptMs, signal);
+      await pause(maxRetriesPassive === 0xff ? 20 : attemptMs, signal);
     }
     return Uint8Array.of(0x00);
   }
@@ -382,7 +399,7 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
     if (!t || tg !== 1 || !t.selected) return status(0x27);
     if (t.lost || !cardHere(t.card)) {
       markLost();
-      await abortableSleep(Math.max(retryTimeoutMs(), 1), signal);
+      await pause(Math.max(retryTimeoutMs(), 1), signal);
       return status(0x01);
     }
     // The rest of a chained answer (the host sends Tg alone).
@@ -412,14 +429,14 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
       // A card that fails mid-command (e.g. lifted) does not answer: the PN532 times out.
       log.debug('card did not answer', { error: e instanceof Error ? e : String(e) });
       markLost();
-      await abortableSleep(Math.max(retryTimeoutMs(), 1), signal);
+      await pause(Math.max(retryTimeoutMs(), 1), signal);
       return status(0x01);
     }
-    if (chipTimeMs > 0) await abortableSleep(chipTimeMs, signal);
+    if (chipTimeMs > 0) await pause(chipTimeMs, signal);
     if (!cardHere(t.card)) {
       // Lifted while the chip was working: the answer never reaches the PN532.
       markLost();
-      await abortableSleep(Math.max(retryTimeoutMs(), 1), signal);
+      await pause(Math.max(retryTimeoutMs(), 1), signal);
       return status(0x01);
     }
     t.rxRest = Uint8Array.from(response);
