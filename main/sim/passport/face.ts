@@ -100,7 +100,7 @@ export function encodeJpeg(img: RgbaImage, quality = 50): Uint8Array {
 export async function makeFaceImage(format: 'jpeg' | 'jpeg2000', o: FaceOptions = {}): Promise<{ bytes: Uint8Array; width: number; height: number }> {
   if (format === 'jpeg') {
     const img = drawPortrait(o);
-    return { bytes: encodeJpeg(img, 72), width: img.width, height: img.height };
+    return { bytes: encodeJpeg(img, 80), width: img.width, height: img.height };
   }
   // The wasm OpenJPEG's rate control has little effect: the size is set by the picture instead
   // (smaller and without sensor noise, as JPEG 2000 chips' photos tend to be).
