@@ -83,6 +83,7 @@ class SerialLinkImpl implements SerialLink {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private watch: ReturnType<typeof setInterval> | undefined;
   private attempt = 0;
+  private readonly pendingWrites = new Set<(e?: unknown) => void>();
 
   constructor(
     opts: SerialLinkOptions,
@@ -144,6 +145,7 @@ class SerialLinkImpl implements SerialLink {
     this.port = undefined;
     this.stopWatch();
     this.state = 'reconnecting';
+    this.failPendingWrites(reason);
     if (port?.isOpen) {
       port.close(() => {
         /* already lost; a close error changes nothing */
@@ -205,17 +207,31 @@ class SerialLinkImpl implements SerialLink {
       return Promise.reject(new DeviceError('LINK_NOT_OPEN', 'the serial port is not open', { state: this.state }));
     }
     return new Promise((resolve, reject) => {
-      const fail = (e: unknown): void =>
-        reject(new DeviceError('SERIAL_WRITE_FAILED', 'writing to the serial port failed', { reason: errText(e) }, { cause: e }));
+      // SerialPortStream queues writes and drains of a port that is not open until it opens
+      // again, which a lost port object never does: pending writes are failed when it is lost.
+      let settled = false;
+      const settle = (e?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        this.pendingWrites.delete(settle);
+        if (e === undefined) resolve();
+        else if (e instanceof DeviceError) reject(e);
+        else reject(new DeviceError('SERIAL_WRITE_FAILED', 'writing to the serial port failed', { reason: errText(e) }, { cause: e }));
+      };
+      this.pendingWrites.add(settle);
       try {
         port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => {
-          if (err) return fail(err);
-          port.drain((err2) => (err2 ? fail(err2) : resolve()));
+          if (err) return settle(err);
+          port.drain((err2) => settle(err2 ?? undefined));
         });
       } catch (e) {
-        fail(e);
+        settle(e);
       }
     });
+  }
+
+  private failPendingWrites(reason: string): void {
+    for (const settle of [...this.pendingWrites]) settle(new DeviceError('LINK_LOST', 'the serial port went away during the write', { reason }));
   }
 
   onData(listener: (chunk: Uint8Array) => void): () => void {
@@ -237,6 +253,7 @@ class SerialLinkImpl implements SerialLink {
     const port = this.port;
     this.port = undefined;
     this.state = 'closed';
+    this.failPendingWrites('closed by host');
     if (port?.isOpen) {
       await new Promise<void>((resolve) => port.close(() => resolve()));
     }

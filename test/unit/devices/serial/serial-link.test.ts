@@ -12,6 +12,7 @@ import type { LinkStatus } from '../../../../main/devices/link.js';
 function unpluggableBinding() {
   const ports: MockPortBinding[] = [];
   let plugged = true;
+  let stall = false;
   const binding = {
     list: () => MockBinding.list(),
     async open(options: Parameters<typeof MockBinding.open>[0]) {
@@ -33,6 +34,8 @@ function unpluggableBinding() {
           }),
         ]);
       };
+      const origWrite = port.write.bind(port);
+      port.write = (buffer) => (stall ? new Promise<void>(() => {}) : origWrite(buffer));
       ports.push(port);
       return port;
     },
@@ -45,6 +48,9 @@ function unpluggableBinding() {
     },
     plug() {
       plugged = true;
+    },
+    stallWrites(on: boolean) {
+      stall = on;
     },
   };
 }
@@ -133,6 +139,22 @@ describe('openSerialLink (mock binding)', () => {
     await until(() => got.length === 2);
     await link.write(Uint8Array.of(5));
     expect([...port.recording]).toEqual([5]);
+  });
+
+  it('a write in flight when the device goes away rejects with DeviceError instead of hanging', async () => {
+    const b = unpluggableBinding();
+    link = await openSerialLink({ path: PATH, baudRate: 9600, binding: b.binding, reconnect: { intervalMs: 20 } });
+    b.stallWrites(true);
+    const w1 = link.write(Uint8Array.of(1, 2, 3));
+    const w2 = link.write(Uint8Array.of(4));
+    b.unplug();
+    await expect(w1).rejects.toMatchObject({ code: 'LINK_LOST' });
+    await expect(w2).rejects.toMatchObject({ code: 'LINK_LOST' });
+    b.stallWrites(false);
+    b.plug();
+    await until(() => link!.isOpen);
+    await link.write(Uint8Array.of(6));
+    expect([...b.ports.at(-1)!.recording]).toEqual([6]);
   });
 
   it('with reconnect: false, a lost device stays closed', async () => {
