@@ -150,14 +150,28 @@ export function verifyEcdsa(key: KeyObject, hash: DigestName, data: Uint8Array, 
   const h = nodeHashName(hash);
   if (plain) return crypto.verify(h, data, { key, dsaEncoding: 'ieee-p1363' }, sig);
   if (crypto.verify(h, data, { key, dsaEncoding: 'der' }, sig)) return true;
-  const rs = lenientEcdsaDer(sig, ecFieldBytes(key));
+  const n = ecFieldBytes(key);
+  const rs = n > 0 ? lenientEcdsaDer(sig, n) : undefined;
   return rs ? crypto.verify(h, data, { key, dsaEncoding: 'ieee-p1363' }, rs) : false;
 }
 
-/** Byte length of the curve order of an EC key (from the JWK x coordinate). */
+const CURVE_BYTES: Record<string, number> = {
+  prime192v1: 24,
+  secp224r1: 28,
+  prime256v1: 32,
+  secp384r1: 48,
+  secp521r1: 66,
+  brainpoolP192r1: 24,
+  brainpoolP224r1: 28,
+  brainpoolP256r1: 32,
+  brainpoolP320r1: 40,
+  brainpoolP384r1: 48,
+  brainpoolP512r1: 64,
+};
+
+/** Byte length of the curve order of an EC key (0 when the curve is unknown). */
 export function ecFieldBytes(key: KeyObject): number {
-  const jwk = key.export({ format: 'jwk' });
-  return Buffer.from(jwk.x ?? '', 'base64url').length;
+  return CURVE_BYTES[key.asymmetricKeyDetails?.namedCurve ?? ''] ?? 0;
 }
 
 function lenientEcdsaDer(sig: Uint8Array, n: number): Uint8Array | undefined {
