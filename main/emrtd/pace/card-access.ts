@@ -5,7 +5,7 @@
 import { FormatError } from '../../base/errors.js';
 import { parseTlv, type Tlv } from '../../base/tlv.js';
 import { decodeOid } from './oid.js';
-import { curveForParameterId, describePaceOid, type PaceProtocol, type PaceCurveName, STANDARD_DOMAIN_PARAMETERS } from './params.js';
+import { curveForParameterId, describePaceOid, domainForParameterId, isDhGroup, type PaceProtocol, type PaceCurveName, type PaceDomainName, STANDARD_DOMAIN_PARAMETERS } from './params.js';
 
 export interface PaceInfo extends PaceProtocol {
   version: number;
@@ -13,6 +13,8 @@ export interface PaceInfo extends PaceProtocol {
   parameterId?: number;
   /** The curve, when the parameter id names one we can compute on. */
   curve?: PaceCurveName;
+  /** The curve or MODP group, when the parameter id names one we can compute with. */
+  domain?: PaceDomainName;
   /** Human-readable name of the domain parameters. */
   parameters?: string;
   /** Whether this kiosk can run this PACE variant. */
@@ -57,15 +59,21 @@ export function parseCardAccess(bytes: Uint8Array): CardAccess {
       pi.parameters = STANDARD_DOMAIN_PARAMETERS[pi.parameterId];
       const curve = curveForParameterId(pi.parameterId);
       if (curve) pi.curve = curve;
+      const domain = domainForParameterId(pi.parameterId);
+      if (domain) pi.domain = domain;
     }
-    pi.supported = version === 2 && proto.agreement === 'ECDH' && proto.mapping === 'GM' && pi.curve !== undefined;
+    const d = pi.domain;
+    pi.supported = version === 2 && proto.mapping === 'GM' && d !== undefined && (proto.agreement === 'DH') === isDhGroup(d);
     out.paceInfos.push(pi);
   }
   return out;
 }
 
-/** The PACEInfo the kiosk would use: the first supported one, preferring AES over 3DES. */
+/** The PACEInfo the kiosk would use: the first supported one, preferring ECDH over DH and AES over 3DES. */
 export function choosePaceInfo(ca: CardAccess): PaceInfo | undefined {
   const ok = ca.paceInfos.filter((p) => p.supported);
-  return ok.find((p) => p.cipher !== '3DES') ?? ok[0];
+  const score = (p: PaceInfo) => (p.agreement === 'ECDH' ? 2 : 0) + (p.cipher !== '3DES' ? 1 : 0);
+  let best: PaceInfo | undefined;
+  for (const p of ok) if (!best || score(p) > score(best)) best = p;
+  return best;
 }

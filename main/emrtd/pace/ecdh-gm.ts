@@ -89,14 +89,17 @@ export class EcGroup {
   }
 }
 
-/** Public key data object for the authentication token (§4.4.3.4 / 9.4): 7F49 { 06 OID, 86 point }. */
-export function publicKeyDataObject(protocolOid: string, point: Uint8Array): Uint8Array {
-  return encodeTlv(0x7f49, encodeTlv(0x06, encodeOid(protocolOid)), encodeTlv(0x86, point));
+/**
+ * Public key data object for the authentication token (§4.4.3.4, §9.4.1): 7F49 { 06 OID, 86 point }
+ * for ECDH, 7F49 { 06 OID, 84 public value } for DH.
+ */
+export function publicKeyDataObject(protocolOid: string, publicKey: Uint8Array, tag: 0x86 | 0x84 = 0x86): Uint8Array {
+  return encodeTlv(0x7f49, encodeTlv(0x06, encodeOid(protocolOid)), encodeTlv(tag, publicKey));
 }
 
 /** T = MAC(KS_MAC, public key data object): CMAC truncated to 8 bytes for AES, retail MAC for 3DES. */
-export function authenticationToken(suite: CipherSuite, ksMac: Uint8Array, protocolOid: string, otherPoint: Uint8Array): Uint8Array {
-  const data = publicKeyDataObject(protocolOid, otherPoint);
+export function authenticationToken(suite: CipherSuite, ksMac: Uint8Array, protocolOid: string, otherPublicKey: Uint8Array, tag: 0x86 | 0x84 = 0x86): Uint8Array {
+  const data = publicKeyDataObject(protocolOid, otherPublicKey, tag);
   return suite === '3DES' ? retailMac(ksMac, data) : aesCmac(ksMac, data).slice(0, 8);
 }
 

@@ -1,7 +1,8 @@
 /**
  * PACE, terminal side (ICAO 9303-11 §4.4): MSE:Set AT, then four GENERAL AUTHENTICATE steps
  * (encrypted nonce, generic mapping, key agreement, mutual authentication), chained with CLA 10.
- * ECDH generic mapping on brainpoolP256r1/384r1/512r1 and NIST P-256/384/521, AES-128/192/256 and 3DES.
+ * ECDH generic mapping on brainpoolP256r1/384r1/512r1 and NIST P-256/384/521, DH generic mapping on
+ * the RFC 5114 MODP groups (ids 0-2), AES-128/192/256 and 3DES.
  */
 import { ascii, concatBytes, timingSafeEqualBytes } from '../../base/bytes.js';
 import { UsageError } from '../../base/errors.js';
@@ -14,7 +15,8 @@ import { deriveKeys, kdf, KDF_PI, sha1 } from '../crypto/kdf.js';
 import { SmChannel } from '../sm/channel.js';
 import type { ApduTransport } from '../transport.js';
 import type { PaceInfo } from './card-access.js';
-import { authenticationToken, decryptNonce, dynamicAuthData, EcGroup, type RandomSource } from './ecdh-gm.js';
+import { authenticationToken, decryptNonce, dynamicAuthData, type RandomSource } from './ecdh-gm.js';
+import { assertDifferent, createPaceGroup } from './group.js';
 import { encodeOid } from './oid.js';
 import { randomBytes } from 'node:crypto';
 
@@ -81,10 +83,10 @@ function isDenied(sw: number): boolean {
  * UsageError 'PACE_UNSUPPORTED'; other failures → AccessControlError or the transport's error.
  */
 export async function performPace(transport: ApduTransport, password: PacePassword, info: PaceInfo, opts: PaceOptions = {}): Promise<PaceResult> {
-  if (!info.supported || !info.curve) throw new UsageError('PACE_UNSUPPORTED', `PACE variant ${info.name} with ${info.parameters ?? 'explicit parameters'} is not supported`);
+  if (!info.supported || !info.domain) throw new UsageError('PACE_UNSUPPORTED', `PACE variant ${info.name} with ${info.parameters ?? 'explicit parameters'} is not supported`);
   const random = opts.random ?? defaultRandom;
   const suite = info.cipher;
-  const group = new EcGroup(info.curve);
+  const group = createPaceGroup(info.domain);
   const send = async (cmd: Uint8Array, step: string): Promise<ResponseApdu> => {
     const r = parseResponseApdu(await transport.transmit(cmd));
     if (r.sw === 0x9000) return r;
@@ -114,32 +116,33 @@ export async function performPace(transport: ApduTransport, password: PacePasswo
   const s = decryptNonce(suite, kPi, z);
 
   // 3. Generic mapping.
-  const mapSk = group.randomScalar(random);
-  const mapPk = group.Point.BASE.multiply(mapSk);
-  const r2 = await send(gaStep(dynamicAuthData(0x81, group.encodePoint(mapPk)), false), 'map nonce');
-  const piccMapPk = group.decodePoint(expectDo(r2, 0x82, 'map nonce'), 'chip mapping key');
-  if (piccMapPk.equals(mapPk)) throw new AccessControlError('PACE_BAD_POINT', 'chip mapping key equals ours');
-  const gHat = group.mapGenerator(s, mapSk, piccMapPk);
+  const mapSk = group.randomPrivate(random);
+  const mapPk = group.basePublic(mapSk);
+  const r2 = await send(gaStep(dynamicAuthData(0x81, mapPk), false), 'map nonce');
+  const piccMapPk = expectDo(r2, 0x82, 'map nonce');
+  group.validate(piccMapPk, 'chip mapping key');
+  assertDifferent(piccMapPk, mapPk);
+  const gHat = group.map(s, mapSk, piccMapPk);
 
   // 4. Key agreement on G'.
-  const sk = group.randomScalar(random);
-  const pk = group.encodePoint(gHat.multiply(sk));
+  const sk = group.randomPrivate(random);
+  const pk = group.publicOn(gHat, sk);
   const r3 = await send(gaStep(dynamicAuthData(0x83, pk), false), 'key agreement');
   const piccPkBytes = expectDo(r3, 0x84, 'key agreement');
-  const piccPk = group.decodePoint(piccPkBytes, 'chip ephemeral key');
-  if (timingSafeEqualBytes(group.encodePoint(piccPk), pk)) throw new AccessControlError('PACE_BAD_POINT', 'chip ephemeral key equals ours');
-  const shared = group.sharedSecret(sk, piccPk);
+  group.validate(piccPkBytes, 'chip ephemeral key');
+  assertDifferent(piccPkBytes, pk);
+  const shared = group.sharedSecret(sk, piccPkBytes);
   const keys = deriveKeys(shared, suite);
 
   // 5. Mutual authentication.
-  const tPcd = authenticationToken(suite, keys.kMac, info.oid, group.encodePoint(piccPk));
+  const tPcd = authenticationToken(suite, keys.kMac, info.oid, piccPkBytes, group.publicKeyTag);
   const r4 = await send(gaStep(dynamicAuthData(0x85, tPcd), true), 'mutual authentication');
   const tPicc = expectDo(r4, 0x86, 'mutual authentication');
-  const expected = authenticationToken(suite, keys.kMac, info.oid, pk);
+  const expected = authenticationToken(suite, keys.kMac, info.oid, pk, group.publicKeyTag);
   if (!timingSafeEqualBytes(tPicc, expected)) {
     throw new AccessControlError('PACE_CHIP_TOKEN', 'the chip\'s PACE authentication token does not verify');
   }
-  opts.log?.debug('PACE established', { protocol: info.name, curve: info.curve, parameterIdSent: sendId });
+  opts.log?.debug('PACE established', { protocol: info.name, domain: info.domain, parameterIdSent: sendId });
   const cipher = suite === '3DES' ? '3DES' : 'AES';
   const channel = new SmChannel(transport, { cipher, kEnc: keys.kEnc, kMac: keys.kMac }, opts.log);
   return { channel, paceInfo: info, ksEnc: keys.kEnc, ksMac: keys.kMac, piccPublicKey: Uint8Array.from(piccPkBytes), parameterIdSent: sendId };

@@ -1,7 +1,7 @@
 /**
  * A virtual eMRTD chip (ICAO 9303-10/-11, ISO 7816-4) for the simulated PN532: the file system
  * (EF.CardAccess in the MF; EF.COM, data groups and EF.SOD in the eMRTD application), BAC, PACE
- * with ECDH generic mapping, secure messaging with 3DES or AES, faults, and realistic chip time.
+ * with ECDH and DH generic mapping, secure messaging with 3DES or AES, faults, and realistic chip time.
  *
  * Behaviour follows the specifications and real chips, not what is convenient for our host:
  * - files of the eMRTD application need secure messaging: plain SELECT/READ BINARY answer 6982;
@@ -20,9 +20,10 @@ import { EMRTD_AID, parseCommandApdu } from '../../emrtd/apdu.js';
 import { retailMac, tdesCbcDecrypt, tdesCbcEncrypt } from '../../emrtd/crypto/des.js';
 import { bacKeySeed, deriveKeys, kdf, KDF_PI, type CipherSuite } from '../../emrtd/crypto/kdf.js';
 import { pacePasswordKey } from '../../emrtd/pace/pace.js';
-import { authenticationToken, EcGroup, encryptNonce, nonceLength } from '../../emrtd/pace/ecdh-gm.js';
+import { authenticationToken, encryptNonce, nonceLength } from '../../emrtd/pace/ecdh-gm.js';
+import { createPaceGroup, type MappedGenerator, type PaceGroup } from '../../emrtd/pace/group.js';
 import { decodeOid, encodeOid } from '../../emrtd/pace/oid.js';
-import { curveParameterId, paceOid, type PaceCurveName } from '../../emrtd/pace/params.js';
+import { domainParameterId, isDhGroup, paceOid, type PaceDomainName } from '../../emrtd/pace/params.js';
 import { SmCodec } from '../../emrtd/sm/codec.js';
 import { SecureMessagingError } from '../../emrtd/sm/errors.js';
 import type { SimCard } from '../card.js';
@@ -31,7 +32,8 @@ import type { ChipCommand, ChipContext, ChipExtension } from './types.js';
 export type { ChipCommand, ChipContext, ChipExtension } from './types.js';
 
 export interface PaceConfig {
-  curve: PaceCurveName;
+  /** The curve (ECDH generic mapping) or RFC 5114 MODP group (DH generic mapping). */
+  curve: PaceDomainName;
   cipher: CipherSuite;
   /** Standardized domain parameter id; default: the curve's (e.g. 13 for brainpoolP256r1). */
   parameterId?: number;
@@ -110,8 +112,8 @@ interface PaceState {
   step: 'nonce' | 'map' | 'agree' | 'mutual';
   password: Uint8Array;
   nonce?: Uint8Array;
-  group: EcGroup;
-  gHat?: ReturnType<EcGroup['mapGenerator']>;
+  group: PaceGroup;
+  gHat?: MappedGenerator;
   piccPublic?: Uint8Array;
   pcdPublic?: Uint8Array;
   keys?: { kEnc: Uint8Array; kMac: Uint8Array };
@@ -126,17 +128,15 @@ const MF_FILES = new Set([0x011c, 0x2f00, 0x2f01]);
 /** EF.CardAccess for the given PACE configurations (SET OF PACEInfo). */
 export function buildCardAccess(configs: PaceConfig[]): Uint8Array {
   const infos = configs.map((c) => {
-    const oid = paceOid('ECDH', 'GM', c.cipher);
-    const id = c.parameterId ?? curveParameterId(c.curve);
+    const oid = configOid(c);
+    const id = c.parameterId ?? domainParameterId(c.curve);
     return encodeTlv(0x30, encodeTlv(0x06, encodeOid(oid)), Uint8Array.of(0x02, 0x01, 0x02), Uint8Array.of(0x02, 0x01, id));
   });
   return encodeTlv(0x31, ...infos);
 }
 
-function curveScale(curve: PaceCurveName): number {
-  if (curve.endsWith('256r1') || curve === 'P-256') return 1;
-  if (curve.endsWith('384r1') || curve === 'P-384') return 2.2;
-  return 4.5;
+function configOid(c: PaceConfig): string {
+  return paceOid(isDhGroup(c.curve) ? 'DH' : 'ECDH', 'GM', c.cipher);
 }
 
 export function createVirtualChip(opts: VirtualChipOptions): VirtualChip {
@@ -146,7 +146,7 @@ export function createVirtualChip(opts: VirtualChipOptions): VirtualChip {
     ? { perApdu: 0, perByte: 0, secureMessaging: 0, bac: 0, ecMultiply256: 0 }
     : { ...DEFAULT_CHIP_TIMING, ...(opts.chipTimeMs ?? {}) };
   const paceConfigs: Required<PaceConfig>[] = (opts.accessControl.pace === undefined ? [] : Array.isArray(opts.accessControl.pace) ? opts.accessControl.pace : [opts.accessControl.pace])
-    .map((c) => ({ ...c, parameterId: c.parameterId ?? curveParameterId(c.curve) }));
+    .map((c) => ({ ...c, parameterId: c.parameterId ?? domainParameterId(c.curve) }));
   const files = new Map(opts.files);
   if (paceConfigs.length > 0 && !files.has(0x011c)) files.set(0x011c, buildCardAccess(paceConfigs));
   const faults = opts.faults ?? {};
@@ -354,7 +354,7 @@ export function createVirtualChip(opts: VirtualChipOptions): VirtualChip {
     } catch {
       return sw(0x6a80);
     }
-    let candidates = paceConfigs.filter((c) => paceOid('ECDH', 'GM', c.cipher) === oid);
+    let candidates = paceConfigs.filter((c) => configOid(c) === oid);
     if (idDo) candidates = candidates.filter((c) => idDo.value.length === 1 && c.parameterId === idDo.value[0]);
     else if (paceConfigs.length > 1) return sw(0x6a80); // ambiguous: §4.4.4.1 requires the parameter id
     const config = candidates[0];
@@ -363,7 +363,7 @@ export function createVirtualChip(opts: VirtualChipOptions): VirtualChip {
     if (pwDo.value[0] === 0x01) password = pacePasswordKey({ kind: 'mrz', mrzInformation: opts.mrzInformation });
     else if (pwDo.value[0] === 0x02 && opts.can) password = pacePasswordKey({ kind: 'can', can: opts.can });
     else return sw(0x6a88);
-    pace = { config, oid, step: 'nonce', password, group: new EcGroup(config.curve) };
+    pace = { config, oid, step: 'nonce', password, group: createPaceGroup(config.curve) };
     return sw(0x9000);
   }
 
@@ -384,7 +384,7 @@ export function createVirtualChip(opts: VirtualChipOptions): VirtualChip {
     }
     const chained = (cmd.cla & 0x10) !== 0;
     const g = st.group;
-    const ecTime = timing.ecMultiply256 * curveScale(st.config.curve);
+    const ecTime = timing.ecMultiply256 * g.cost;
     const suite = st.config.cipher;
     switch (st.step) {
       case 'nonce': {
@@ -397,35 +397,30 @@ export function createVirtualChip(opts: VirtualChipOptions): VirtualChip {
       }
       case 'map': {
         if (!inner || inner.tag !== 0x81 || !chained) return fail(0x6a80);
-        let pcd;
+        const sk = g.randomPrivate(random);
+        const pk = g.basePublic(sk);
         try {
-          pcd = g.decodePoint(inner.value, 'terminal mapping key');
-        } catch {
-          return fail(0x6a80);
-        }
-        const sk = g.randomScalar(random);
-        const pk = g.Point.BASE.multiply(sk);
-        try {
-          st.gHat = g.mapGenerator(st.nonce!, sk, pcd);
+          g.validate(inner.value, 'terminal mapping key');
+          st.gHat = g.map(st.nonce!, sk, inner.value);
         } catch {
           return fail(0x6a80);
         }
         st.step = 'agree';
         extraTime += 3 * ecTime;
-        return sw(0x9000, encodeTlv(0x7c, encodeTlv(0x82, g.encodePoint(pk))));
+        return sw(0x9000, encodeTlv(0x7c, encodeTlv(0x82, pk)));
       }
       case 'agree': {
         if (!inner || inner.tag !== 0x83 || !chained) return fail(0x6a80);
-        let pcd;
+        const sk = g.randomPrivate(random);
+        const pk = g.publicOn(st.gHat!, sk);
+        let shared: Uint8Array;
         try {
-          pcd = g.decodePoint(inner.value, 'terminal ephemeral key');
+          g.validate(inner.value, 'terminal ephemeral key');
+          if (bytesEqual(pk, inner.value)) return fail(0x6a80);
+          shared = g.sharedSecret(sk, inner.value);
         } catch {
           return fail(0x6a80);
         }
-        const sk = g.randomScalar(random);
-        const pk = g.encodePoint(st.gHat!.multiply(sk));
-        if (bytesEqual(pk, inner.value)) return fail(0x6a80);
-        const shared = g.sharedSecret(sk, pcd);
         st.keys = deriveKeys(shared, suite);
         st.piccPublic = pk;
         st.pcdPublic = Uint8Array.from(inner.value);
@@ -435,13 +430,13 @@ export function createVirtualChip(opts: VirtualChipOptions): VirtualChip {
       }
       case 'mutual': {
         if (!inner || inner.tag !== 0x85 || chained) return fail(0x6a80);
-        const expected = authenticationToken(suite, st.keys!.kMac, st.oid, st.piccPublic!);
+        const expected = authenticationToken(suite, st.keys!.kMac, st.oid, st.piccPublic!, g.publicKeyTag);
         pace = undefined;
         if (!timingSafeEqualBytes(expected, inner.value)) {
           dropSession();
           return sw(0x6300);
         }
-        const tPicc = authenticationToken(suite, st.keys!.kMac, st.oid, st.pcdPublic!);
+        const tPicc = authenticationToken(suite, st.keys!.kMac, st.oid, st.pcdPublic!, g.publicKeyTag);
         pendingKeys = { cipher: suite === '3DES' ? '3DES' : 'AES', ...st.keys!, session: 'PACE' };
         return sw(0x9000, encodeTlv(0x7c, encodeTlv(0x86, tPicc)));
       }

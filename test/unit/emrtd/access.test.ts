@@ -3,7 +3,7 @@ import { fromHex, toHex } from '../../../main/base/bytes.js';
 import { DeviceError } from '../../../main/base/errors.js';
 import { establishAccess, AccessDeniedError, SecureMessagingError, type AccessKey } from '../../../main/emrtd/access.js';
 import { mrzInformation } from '../../../main/emrtd/bac.js';
-import { PACE_CURVES } from '../../../main/emrtd/pace/params.js';
+import { PACE_CURVES, DH_GROUP_NAMES } from '../../../main/emrtd/pace/params.js';
 import type { CipherSuite } from '../../../main/emrtd/crypto/kdf.js';
 import type { ApduTransport } from '../../../main/emrtd/transport.js';
 import { createVirtualChip, type VirtualChip, type VirtualChipOptions } from '../../../main/sim/chip/index.js';
@@ -85,6 +85,25 @@ describe('establishAccess against the virtual chip', () => {
       });
     }
   }
+
+  for (const group of DH_GROUP_NAMES) {
+    for (const cipher of group === 'modp2048-256' ? (['AES-128', 'AES-256', '3DES'] as const) : (['AES-128'] as const)) {
+      it(`PACE DH-GM ${group} ${cipher}`, async () => {
+        const c = chip({ bac: true, pace: { curve: group, cipher } });
+        const t = chipTransport(c);
+        const r = await establishAccess(t, mrzKey);
+        expect(r.protocol).toBe('PACE');
+        expect(r.paceInfo).toMatchObject({ agreement: 'DH', domain: group, cipher });
+        expect(toHex(await readAll(r.channel, 0x0101))).toBe(toHex(DG1));
+      });
+    }
+  }
+
+  it('prefers ECDH over DH when both are offered', async () => {
+    const c = chip({ bac: true, pace: [{ curve: 'modp2048-256', cipher: 'AES-128' }, { curve: 'P-256', cipher: 'AES-128' }] });
+    const r = await establishAccess(chipTransport(c), mrzKey);
+    expect(r.paceInfo?.domain).toBe('P-256');
+  });
 
   it('PACE with the CAN', async () => {
     const c = chip({ bac: true, pace: { curve: 'brainpoolP256r1', cipher: 'AES-128' } });

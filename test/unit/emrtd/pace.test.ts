@@ -9,6 +9,8 @@ import { parseCardAccess, choosePaceInfo } from '../../../main/emrtd/pace/card-a
 import { performPace } from '../../../main/emrtd/pace/pace.js';
 import { EcGroup, authenticationToken } from '../../../main/emrtd/pace/ecdh-gm.js';
 import { decodeOid, encodeOid } from '../../../main/emrtd/pace/oid.js';
+import { DH_GROUPS, DH_GROUP_NAMES } from '../../../main/emrtd/pace/params.js';
+import { modPow } from '../../../main/emrtd/pace/dh-gm.js';
 import type { ApduTransport } from '../../../main/emrtd/transport.js';
 
 const v = JSON.parse(readFileSync(new URL('../../fixtures/icao/icao9303-p11-pace-ecdh-gm.json', import.meta.url), 'utf8'));
@@ -48,9 +50,11 @@ describe('EF.CardAccess', () => {
     // DH-GM with parameter id 0, and a ChipAuthenticationInfo (id-CA-ECDH-AES-CBC-CMAC-128, version 1).
     const dhGm = encodeTlv(0x30, encodeTlv(0x06, encodeOid('0.4.0.127.0.7.2.2.4.1.2')), fromHex('020102'), fromHex('020100'));
     const caInfo = encodeTlv(0x30, encodeTlv(0x06, encodeOid('0.4.0.127.0.7.2.2.3.2.2')), fromHex('020101'));
-    const ca = parseCardAccess(encodeTlv(0x31, dhGm, caInfo));
+    const ecdhIm = encodeTlv(0x30, encodeTlv(0x06, encodeOid('0.4.0.127.0.7.2.2.4.4.2')), fromHex('020102'), fromHex('02010D'));
+    const ca = parseCardAccess(encodeTlv(0x31, dhGm, caInfo, ecdhIm));
     expect(ca.paceInfos[0]!.name).toBe('id-PACE-DH-GM-AES-CBC-CMAC-128');
-    expect(ca.paceInfos[0]!.supported).toBe(false);
+    expect(ca.paceInfos[0]!).toMatchObject({ supported: true, domain: 'modp1024-160', agreement: 'DH' });
+    expect(ca.paceInfos[1]!).toMatchObject({ name: 'id-PACE-ECDH-IM-AES-CBC-CMAC-128', supported: false });
     expect(ca.otherInfos[0]!.oid).toBe('0.4.0.127.0.7.2.2.3.2.2');
   });
   it('never throws anything but FormatError on random bytes', () => {
@@ -61,6 +65,14 @@ describe('EF.CardAccess', () => {
         if (!(e instanceof FormatError)) throw e;
       }
     }), { numRuns: 2000 });
+  });
+  it('the RFC 5114 MODP groups are consistent: q divides p-1 and g has order q', () => {
+    for (const name of DH_GROUP_NAMES) {
+      const { p, g, q } = DH_GROUPS[name];
+      expect((p - 1n) % q).toBe(0n);
+      expect(modPow(g, q, p)).toBe(1n);
+      expect(g).not.toBe(1n);
+    }
   });
   it('OIDs round-trip', () => {
     expect(toHex(encodeOid('0.4.0.127.0.7.2.2.4.2.2'))).toBe('04007F00070202040202');
