@@ -98,6 +98,29 @@ describe('kiosk scan-mrz ⟷ kiosk simulate mrz over a pty pair', () => {
     expect(await simBad.done).toBe(2);
   }, 60_000);
 
+  it('scan-mrz survives an unplug and replug of the scanner, then reads the document', async () => {
+    const scan = start(['scan-mrz', '--port', pair.b, '--timeout-ms', '20000']);
+    procs.push(scan.proc);
+    await until(() => scan.stderr.includes('waiting for a document'), 20000, 'scan-mrz to listen');
+    await pair.stop();
+    await until(() => scan.stderr.includes('scanner disconnected'), 10000, 'the disconnect report');
+    await pair.start();
+    await until(() => scan.stderr.includes('scanner connected again'), 10000, 'the reconnect report');
+    const sim = start(['simulate', 'mrz', '--port', pair.a, '--framing', 'lines', '--mrz', ...TD3]);
+    procs.push(sim.proc);
+    expect(await scan.done).toBe(0);
+    expect(JSON.parse(scan.stdout)).toMatchObject({ valid: true, framing: 'lines' });
+  }, 60_000);
+
+  it('a scanner that is gone at the deadline is a device error (4)', async () => {
+    const scan = start(['scan-mrz', '--port', pair.b, '--timeout-ms', '3000']);
+    procs.push(scan.proc);
+    await until(() => scan.stderr.includes('waiting for a document'), 20000, 'scan-mrz to listen');
+    await pair.stop();
+    expect(await scan.done).toBe(4);
+    expect(scan.stdout).toBe('');
+  }, 60_000);
+
   it('simulate mrz --repeat 0 runs until stopped (SIGTERM: exit 0 with what it sent)', async () => {
     const sim = start(['simulate', 'mrz', '--port', pair.a, '--framing', 'fs-gs', '--repeat', '0', '--interval-ms', '100', '--mrz', ...TD3]);
     procs.push(sim.proc);
