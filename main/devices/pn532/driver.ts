@@ -192,12 +192,36 @@ export class Pn532 {
    * mode only); IRQ 0x01 = use P70_IRQ. Leaves low-VBat mode after power-up.
    */
   async samConfiguration(mode = 0x01, timeout = 0x14, irq = 0x01, opts: CommandOptions = {}): Promise<void> {
-    await this.command(PN532_COMMAND.SAMConfiguration, Uint8Array.of(mode, timeout, irq), opts);
+    const params = Uint8Array.of(mode, timeout, irq);
+    await this.command(PN532_COMMAND.SAMConfiguration, params, opts);
+    this.remember(PN532_COMMAND.SAMConfiguration, params);
+  }
+
+  /**
+   * GetGeneralStatus (§7.2.3): the last error, whether the RF field is on, the targets the PN532
+   * handles (Tg, BrRx, BrTx, modulation type) and the SAM status.
+   */
+  async getGeneralStatus(opts: CommandOptions = {}): Promise<{
+    lastError: number;
+    fieldOn: boolean;
+    targets: Array<{ tg: number; brRx: number; brTx: number; type: number }>;
+    samStatus: number | undefined;
+  }> {
+    const r = await this.command(PN532_COMMAND.GetGeneralStatus, new Uint8Array(0), opts);
+    if (r.length < 3 || r[2]! > 2 || r.length < 3 + 4 * r[2]!) throw badResponse('GetGeneralStatus', r);
+    const targets: Array<{ tg: number; brRx: number; brTx: number; type: number }> = [];
+    for (let i = 0; i < r[2]!; i++) {
+      const o = 3 + 4 * i;
+      targets.push({ tg: r[o]!, brRx: r[o + 1]!, brTx: r[o + 2]!, type: r[o + 3]! });
+    }
+    return { lastError: r[0]!, fieldOn: r[1] !== 0, targets, samStatus: r[3 + 4 * r[2]!] };
   }
 
   /** RFConfiguration (§7.3.1) with any CfgItem and its ConfigurationData. */
   async rfConfiguration(cfgItem: number, data: Uint8Array, opts: CommandOptions = {}): Promise<void> {
-    await this.command(PN532_COMMAND.RFConfiguration, concatBytes(Uint8Array.of(cfgItem), data), opts);
+    const params = concatBytes(Uint8Array.of(cfgItem), data);
+    await this.command(PN532_COMMAND.RFConfiguration, params, opts);
+    this.remember(PN532_COMMAND.RFConfiguration + cfgItem * 0x100, params);
   }
 
   /** RF field (CfgItem 0x01): bit 0 field on, bit 1 auto RFCA. */
@@ -311,8 +335,30 @@ export class Pn532 {
 
   // ---- internals -------------------------------------------------------------------------------
 
+  /** Configuration commands to replay after the module was power-cycled (the link came back). */
+  private readonly config = new Map<number, Uint8Array>();
+  private reconfigure = false;
+
+  private remember(key: number, params: Uint8Array): void {
+    this.config.set(key, params);
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
+    const task = async (): Promise<T> => {
+      if (this.reconfigure) {
+        // A re-plugged PN532 starts in low-VBat mode with default settings: SAMConfiguration first,
+        // then the RF settings this driver had made.
+        this.reconfigure = false;
+        for (const [key, params] of this.config) {
+          await this.transact(key & 0xff, params, this.commandTimeoutMs).catch((e: unknown) => {
+            this.reconfigure = true;
+            throw e;
+          });
+        }
+      }
+      return fn();
+    };
+    const run = this.queue.then(task, task);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -337,6 +383,7 @@ export class Pn532 {
   private onStatus(s: LinkStatus, wakeUp: boolean): void {
     // After the port comes back (USB re-plugged), the PN532 may have been power-cycled.
     if (s.state !== 'open' && wakeUp) this.awake = false;
+    if (s.state !== 'open' && this.config.size > 0) this.reconfigure = true;
     if (s.state === 'closed' || s.state === 'error') this.decoder.reset();
   }
 

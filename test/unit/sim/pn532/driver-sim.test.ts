@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../../main/base/bytes.js';
 import { DeviceError, KioskError, TimeoutError } from '../../../../main/base/errors.js';
-import { createLinkPair, type ByteLink } from '../../../../main/devices/link.js';
+import { createLinkPair, type ByteLink, type LinkStatus } from '../../../../main/devices/link.js';
 import { Pn532, Pn532CardTransport, type Pn532Options } from '../../../../main/devices/pn532/index.js';
 import { startPn532Simulator, type Pn532Field, type Pn532SimulatorOptions } from '../../../../main/sim/pn532/index.js';
 import { EchoCard } from './fake-card.js';
@@ -261,6 +261,37 @@ describe('Pn532 driver ⇄ simulated PN532', () => {
     const fw = await pn.getFirmwareVersion();
     expect(fw.ic).toBe(0x32);
     expect(sim.stats.badFrames).toBe(1);
+  });
+
+  it('after the link comes back (module re-plugged) it wakes the PN532 and replays SAMConfiguration and RF settings', async () => {
+    const statusListeners = new Set<(s: LinkStatus) => void>();
+    const { pn, sim } = rig(new EchoCard('A'), {
+      hostLink: (l) => ({
+        write: (d) => l.write(d),
+        onData: (fn) => l.onData(fn),
+        onStatus: (fn) => {
+          statusListeners.add(fn);
+          return () => statusListeners.delete(fn);
+        },
+        get isOpen() {
+          return l.isOpen;
+        },
+        close: () => l.close(),
+      }),
+    });
+    await ready(pn);
+    const before = sim.stats.commands;
+    for (const fn of statusListeners) fn({ state: 'reconnecting', attempt: 1 });
+    for (const fn of statusListeners) fn({ state: 'open' });
+    const st = await pn.getGeneralStatus();
+    expect(st.fieldOn).toBe(true);
+    expect(st.targets).toEqual([]);
+    // SAMConfiguration + RFConfiguration (MaxRetries) + GetGeneralStatus
+    expect(sim.stats.commands - before).toBe(3);
+    await pn.inListPassiveTarget('A');
+    const st2 = await pn.getGeneralStatus();
+    expect(st2.targets).toHaveLength(1);
+    expect(st2.targets[0]!.tg).toBe(1);
   });
 
   it('paces its output at the baud rate (about 10 bits per byte)', async () => {
