@@ -220,7 +220,7 @@ class SerialLinkImpl implements SerialLink {
       };
       this.pendingWrites.add(settle);
       try {
-        port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => {
+        port.write(Buffer.from(data), (err) => {
           if (err) return settle(err);
           port.drain((err2) => settle(err2 ?? undefined));
         });
