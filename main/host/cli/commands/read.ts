@@ -221,7 +221,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       readJson(read, v, chip, {
         readMs: Math.round(readMs * 10) / 10,
         commandMs: Math.round((performance.now() - t0) * 10) / 10,
-        wire: { bytesOut: link0.bytesOut, bytesIn: link0.bytesIn, baudRate },
+        wire: { bytesOut: link0.bytesOut, bytesIn: link0.bytesIn, baudRate, skippedBytes: link0.skippedBytes, nacks: link0.nacks, resends: link0.resends },
       }),
     );
     return EXIT.OK;

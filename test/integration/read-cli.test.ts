@@ -1,0 +1,193 @@
+/**
+ * End to end over real ptys (socat): `kiosk simulate nfc` (a simulated PN532 with the virtual
+ * passport) on one end, `kiosk read --nfc` on the other, both as real processes. Also the
+ * simulator in this process (to inject garbage on the line, or to have no card in the field).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { toHex } from '../../main/base/bytes.js';
+import { createPtyPair, type PtyPair } from '../helpers/pty.js';
+import { generatePassport, savePassport, SPECIMEN_MRZ, type GeneratedPassport } from '../../main/sim/passport/index.js';
+import { openPn532SimulatorOnPort, type Pn532SimulatorOnPort } from '../../main/sim/pn532/index.js';
+import { buildChip } from '../../main/host/cli/commands/simulate-nfc.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const kiosk = path.join(root, 'bin/kiosk.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runKiosk(args: string[], timeoutMs = 60_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [kiosk, ...args], { cwd: root, env: { ...process.env, KIOSK_LOG_LEVEL: 'warn' } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      reject(new Error(`kiosk ${args[0]} timed out; stderr: ${stderr}`));
+    }, timeoutMs);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Starts `kiosk simulate nfc` and resolves once it says it is ready. */
+function startSimulator(args: string[]): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [kiosk, 'simulate', 'nfc', ...args], { cwd: root, env: { ...process.env, KIOSK_LOG_LEVEL: 'warn' } });
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`simulator did not start: ${stderr}`)), 30_000);
+    p.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('"ready":true')) {
+        clearTimeout(timer);
+        resolve(p);
+      }
+    });
+    p.on('exit', (code) => reject(new Error(`simulator exited with ${code}: ${stderr}`)));
+  });
+}
+
+async function stop(p: ChildProcess | undefined): Promise<void> {
+  if (!p || p.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    p.once('exit', () => resolve());
+    p.kill('SIGTERM');
+  });
+}
+
+const mrzArgs = ['--mrz', ...SPECIMEN_MRZ];
+
+let pty: PtyPair;
+let dir: string;
+let pacePassport: GeneratedPassport;
+let bacPassport: GeneratedPassport;
+let sim: ChildProcess | undefined;
+let inProcess: Pn532SimulatorOnPort | undefined;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kiosk-read-'));
+  pacePassport = await generatePassport({ dg15: true });
+  bacPassport = await generatePassport({ accessControl: { bac: true }, face: 'jpeg2000' });
+  await savePassport(path.join(dir, 'pace'), pacePassport);
+  await savePassport(path.join(dir, 'bac'), bacPassport);
+}, 60_000);
+
+afterEach(async () => {
+  await stop(sim);
+  sim = undefined;
+  await inProcess?.close();
+  inProcess = undefined;
+  await pty?.dispose();
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function expectFiles(out: Record<string, unknown>, p: GeneratedPassport): void {
+  const files = out.files as Record<string, string>;
+  expect(files.COM).toBe(toHex(p.files.get(0x011e)!));
+  expect(files.DG1).toBe(toHex(p.files.get(0x0101)!));
+  expect(files.DG2).toBe(toHex(p.files.get(0x0102)!));
+  expect(files.SOD).toBe(toHex(p.files.get(0x011d)!));
+}
+
+describe('kiosk read over a pty against kiosk simulate nfc', () => {
+  it('reads by PACE with the contract JSON', async () => {
+    pty = await createPtyPair();
+    sim = await startSimulator(['--port', pty.a, '--passport', path.join(dir, 'pace')]);
+    const r = await runKiosk(['read', '--nfc', pty.b, ...mrzArgs]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, any>;
+    expect(out.chip).toMatchObject({ type: 'A' });
+    expect(out.chip.uid).toMatch(/^[0-9A-F]{8,20}$/);
+    expect(out.accessControl).toMatchObject({ protocol: 'PACE', status: 'success' });
+    expectFiles(out, pacePassport);
+    expect(out.files.DG15).toBe(toHex(pacePassport.files.get(0x010f)!));
+    expect(out.dg1).toMatchObject({ valid: true, format: 'TD3', fields: { documentNumber: 'L898902C3', surname: 'ERIKSSON' } });
+    expect(out.faceImage).toMatchObject({ format: 'jpeg', width: 240, height: 320, bytes: toHex(pacePassport.face.bytes) });
+    expect(out.passiveAuthentication.status).toBe('not-performed');
+    expect(out.activeAuthentication.status).toBeDefined();
+    expect(out.chipAuthentication.status).toBe('not-supported');
+    expect(Object.keys(out.timings.perFileMs)).toEqual(['COM', 'DG1', 'SOD', 'DG2', 'DG15']);
+    expect(out.timings.totalMs).toBeGreaterThan(0);
+    expect(out.timings.accessControlMs).toBeGreaterThan(0);
+    // Progress lines went to standard error, never to standard output.
+    expect(r.stderr).toContain('"progress"');
+  }, 90_000);
+
+  it('reads by BAC (no EF.CardAccess) a passport with a JPEG 2000 face, key from the MRZ fields', async () => {
+    pty = await createPtyPair();
+    sim = await startSimulator(['--port', pty.a, '--passport', path.join(dir, 'bac')]);
+    const r = await runKiosk(['read', '--nfc', pty.b, '--document-number', 'L898902C3', '--birth-date', '740812', '--expiry-date', '340415']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, any>;
+    expect(out.accessControl.protocol).toBe('BAC');
+    expectFiles(out, bacPassport);
+    expect(out.faceImage).toMatchObject({ format: 'jpeg2000', container: 'j2k' });
+  }, 90_000);
+
+  it('resumes after the passport is lifted mid-DG2, with a small maximum Le (Le ladder)', async () => {
+    pty = await createPtyPair();
+    sim = await startSimulator(['--port', pty.a, '--generate', '--lift-after-bytes', '6000', '--back-after-ms', '400', '--max-le', '120']);
+    const r = await runKiosk(['read', '--nfc', pty.b, ...mrzArgs]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, any>;
+    expect(out.resumes).toBe(1);
+    expect(out.accessControl.runs).toBe(2);
+    expect(out.le).toBe(96);
+    expect(out.dg1.valid).toBe(true);
+    expect(out.faceImage.width).toBe(240);
+  }, 90_000);
+
+  it('exits 5 with "the MRZ may be misread" for a wrong MRZ', async () => {
+    pty = await createPtyPair();
+    sim = await startSimulator(['--port', pty.a, '--passport', path.join(dir, 'pace')]);
+    const r = await runKiosk(['read', '--nfc', pty.b, '--document-number', 'L898902C3', '--birth-date', '740813', '--expiry-date', '340415']);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('the MRZ may be misread');
+  }, 90_000);
+
+  it('reads through garbage on the line', async () => {
+    pty = await createPtyPair();
+    inProcess = await openPn532SimulatorOnPort({ path: pty.a, baudRate: 115200, field: { card: buildChip(bacPassport) } });
+    const noise = setInterval(() => {
+      void inProcess?.inject(Uint8Array.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x00, 0xff, 0x05, 0xfa, 0xd5, 0x99]));
+    }, 120);
+    try {
+      const r = await runKiosk(['read', '--nfc', pty.b, ...mrzArgs]);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as Record<string, any>;
+      expectFiles(out, bacPassport);
+      // The driver really met the garbage and skipped it.
+      expect(out.timings.wire.skippedBytes).toBeGreaterThan(0);
+    } finally {
+      clearInterval(noise);
+    }
+    expect(inProcess.stats.bytesOut).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('exits 3 when no chip is in the field, 4 when no reader answers, 2 on bad usage', async () => {
+    pty = await createPtyPair();
+    inProcess = await openPn532SimulatorOnPort({ path: pty.a, baudRate: 115200, field: { card: null } });
+    const none = await runKiosk(['read', '--nfc', pty.b, '--timeout-ms', '800', ...mrzArgs]);
+    expect(none.code).toBe(3);
+    await inProcess.close();
+    inProcess = undefined;
+    const dead = await runKiosk(['read', '--nfc', pty.b, '--timeout-ms', '800', ...mrzArgs]);
+    expect(dead.code).toBe(4);
+    const usage = await runKiosk(['read', '--nfc', pty.b]);
+    expect(usage.code).toBe(2);
+  }, 90_000);
+});
