@@ -377,6 +377,8 @@ export class Pn532 {
       }
       this.events.push(ev);
     }
+    // Nobody is waiting while idle: keep only the latest events (garbage must not pile up).
+    if (this.events.length > 64) this.events.splice(0, this.events.length - 64);
     if (this.events.length > 0) this.wake(this.events.shift()!);
   }
 
@@ -427,7 +429,9 @@ export class Pn532 {
     this.stats.commands++;
     this.events.length = 0; // anything still queued belongs to an earlier, finished dialog
     let acked = false;
+    let rejected = false;
     for (let attempt = 0; attempt <= this.retries && !acked; attempt++) {
+      rejected = false;
       if (attempt > 0) this.stats.resends++;
       // A PN532 that did not answer may be asleep (power-down, or a re-plugged module): wake it.
       const wake = !this.awake || attempt > 0;
@@ -441,9 +445,15 @@ export class Pn532 {
           acked = true;
           break;
         }
-        if (ev.kind === 'error') break; // frame rejected before ACK: resend
+        if (ev.kind === 'error') {
+          rejected = true; // frame rejected before ACK: resend
+          break;
+        }
         // A response or NACK here is stale (an aborted earlier command): ignore it.
       }
+    }
+    if (!acked && rejected) {
+      throw new DeviceError('PN532_SYNTAX_ERROR', 'the PN532 rejected the command frame with the error frame', { command: hexByte(code) });
     }
     if (!acked) {
       throw new DeviceError('PN532_NO_ACK', 'the PN532 did not acknowledge the command', { command: hexByte(code), attempts: this.retries + 1 });
