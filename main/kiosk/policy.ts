@@ -119,7 +119,7 @@ export function coreEvidence(policy: PolicyConfig, inputs: DecisionInputs, now: 
   if (!chip) {
     const denied = inputs.chipError?.code === 'ACCESS_DENIED';
     out.push(ev(CORE_CHECKS.chipRead, inputs.chipError ? 'fail' : 'not-run', denied ? 'CHIP_ACCESS_DENIED' : 'CHIP_NOT_READ'));
-    for (const c of [CORE_CHECKS.pa, CORE_CHECKS.mrzMatch]) out.push(ev(c, 'not-run', c === CORE_CHECKS.pa ? 'CHIP_PA_NOT_PERFORMED' : 'MRZ_DG1_MISMATCH'));
+    for (const c of [CORE_CHECKS.pa, CORE_CHECKS.mrzMatch]) out.push(ev(c, 'not-run', 'CHIP_NOT_READ'));
     return out;
   }
   out.push(ev(CORE_CHECKS.chipRead, 'pass', 'CHIP_READ'));
@@ -203,6 +203,8 @@ export function decide(policy: PolicyConfig, inputs: DecisionInputs, checks: rea
   for (const e of core) {
     const required = requiredCore.has(e.check);
     if (e.status === 'pass') continue;
+    // Without a chip read, "chip not read" is the reason; the chip checks it prevented are evidence only.
+    if (!inputs.chip && (e.check === CORE_CHECKS.pa || e.check === CORE_CHECKS.mrzMatch)) continue;
     // A failing chip protocol always refers, required or not.
     if (e.status === 'fail' || required) {
       if (e.check === CORE_CHECKS.pa && e.status === 'inconclusive' && !policy.rules.referUnverifiableSigner && inputs.chip) continue;

@@ -446,6 +446,8 @@ export class KioskCore {
   /** Races a port call against the session's abort signal. */
   private step<T>(s: ActiveSession, p: Promise<T>): Promise<T> {
     const signal = s.abort.signal;
+    // If we stop waiting for it, its late failure must not become an unhandled rejection.
+    p.catch(() => undefined);
     if (signal.aborted) return Promise.reject(new Aborted(String(s.abortReason)));
     return new Promise<T>((resolve, reject) => {
       const onAbort = (): void => reject(new Aborted(String(s.abortReason)));
@@ -464,6 +466,9 @@ export class KioskCore {
   }
 
   private async runPipeline(s: ActiveSession): Promise<void> {
+    // Yield first: the caller records this promise as the session's pipeline before any listener
+    // can react to the transitions below (e.g. ask for an officer from inside a listener).
+    await null;
     const extra: DecisionReason[] = [];
     try {
       const doc = s.document!;

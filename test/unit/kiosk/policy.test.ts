@@ -43,7 +43,8 @@ describe('decision policy', () => {
     expect(codes(decide(DEFAULT_POLICY, inputs({ chip: chipResult({}, mrzResult({ documentNumber: 'X00000000' })) }), passingEvidence, NOW))).toEqual(['MRZ_DG1_MISMATCH']);
     expect(codes(decide(DEFAULT_POLICY, inputs({ chip: chipResult({ activeAuthentication: { status: 'invalid' } }) }), passingEvidence, NOW))).toEqual(['CHIP_AA_INVALID']);
     const noChip = decide(DEFAULT_POLICY, inputs({ chip: null, chipError: { code: 'TIMEOUT', message: '' } }), passingEvidence, NOW);
-    expect(codes(noChip)).toEqual(expect.arrayContaining(['CHIP_NOT_READ', 'CHIP_PA_NOT_PERFORMED']));
+    expect(codes(noChip)).toEqual(['CHIP_NOT_READ']);
+    expect(noChip.evidence.find((e) => e.check === 'chip.passiveAuthentication')).toMatchObject({ status: 'not-run', reasonCode: 'CHIP_NOT_READ' });
     const denied = decide(DEFAULT_POLICY, inputs({ chip: null, chipError: { code: 'ACCESS_DENIED', message: '' } }), passingEvidence, NOW);
     expect(codes(denied)).toContain('CHIP_ACCESS_DENIED');
   });

@@ -1,8 +1,50 @@
-import type { CliContext } from '../context.js';
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../../../base/errors.js';
+import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../../../kiosk/index.js';
+import { createKioskRuntime } from '../../runtime/index.js';
+import { demoTrustStore, runDemo } from '../../runtime/demo.js';
+import { optFlag, optNumber, optString, parseArgs } from '../args.js';
+import { printJson, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
-/** `kiosk demo`: not built yet (its issue is open). */
-export async function run(_argv: string[], ctx: CliContext): Promise<number> {
-  ctx.stderr('kiosk demo: not available in this build yet');
-  return EXIT.USAGE;
+const USAGE = 'usage: kiosk demo --sessions N [--seed S] [--wire memory] [--required-checks LIST|none] [--no-officers]';
+
+/**
+ * `kiosk demo --sessions N [--seed S]`: N whole traveller sessions through the real core against
+ * the simulators (generated passports in a virtual chip, MRZs from main/mrz), stored in
+ * KIOSK_DATA_DIR like the kiosk does; prints a JSON summary (outcomes, reasons, officer
+ * decisions, timings, audit chain). The policy is KIOSK_CONFIG's "policy" (or the default);
+ * --required-checks replaces its required document checks (e.g. "none" while the checks module
+ * is absent: otherwise every session is referred with CHECK_NOT_RUN, as it must be).
+ */
+export async function run(argv: string[], ctx: CliContext): Promise<number> {
+  const a = parseArgs(argv, {
+    sessions: { type: 'string', integer: true },
+    seed: { type: 'string', integer: true },
+    wire: { type: 'string' },
+    'required-checks': { type: 'string' },
+    'no-officers': { type: 'boolean' },
+  });
+  const sessions = optNumber(a, 'sessions');
+  if (sessions === undefined || sessions < 1 || sessions > 100_000) throw new UsageError('USAGE', `--sessions N (1..100000) is required\n${USAGE}`);
+  const wire = optString(a, 'wire') ?? 'memory';
+  if (wire !== 'memory') throw new UsageError('USAGE', `--wire ${wire}: only "memory" (in-process simulators) is available in this build\n${USAGE}`);
+  let policy: PolicyConfig = DEFAULT_POLICY;
+  if (ctx.configPath) {
+    const cfg = JSON.parse(await readFile(ctx.configPath, 'utf8')) as { policy?: unknown };
+    if (cfg.policy) policy = parsePolicy(cfg.policy);
+  }
+  const rc = optString(a, 'required-checks');
+  if (rc !== undefined) {
+    const list = rc === 'none' ? [] : rc.split(',').map((s) => s.trim()).filter(Boolean);
+    policy = { ...policy, version: `${policy.version}+demo-checks(${list.join(',') || 'none'})`, requiredChecks: list };
+  }
+  const rt = await createKioskRuntime({ dataDir: ctx.dataDir, policy, logger: ctx.log, trustStore: demoTrustStore(), kioskId: 'demo' });
+  try {
+    const summary = await runDemo(rt, { sessions, seed: optNumber(a, 'seed') ?? 1, officers: !optFlag(a, 'no-officers'), logger: ctx.log });
+    printJson(ctx, { ...summary, wire, dataDir: rt.paths.dataDir, db: rt.paths.db });
+    return summary.audit.ok ? EXIT.OK : EXIT.INVALID_DOCUMENT;
+  } finally {
+    await rt.close();
+  }
 }
