@@ -40,6 +40,15 @@ export class SmChannel implements SecureChannel {
     return this.codec.ssc;
   }
 
+  /**
+   * The largest READ BINARY Ne whose protected response fits a short response APDU (256 bytes):
+   * 223 with AES (16-byte blocks), 231 with 3DES. Larger asks are lowered to it unless the
+   * transport has extended lengths.
+   */
+  get maxShortReadLe(): number {
+    return this.codec.cipher === 'AES' ? 223 : 231;
+  }
+
   get closed(): boolean {
     return this.closedBy !== undefined;
   }
@@ -56,7 +65,12 @@ export class SmChannel implements SecureChannel {
       });
     }
     const cmd = parseCommandApdu(command);
-    const extended = this.transport.extendedLength === true && (cmd.le ?? 0) > 231;
+    const extended = this.transport.extendedLength === true && (cmd.le ?? 0) > this.maxShortReadLe;
+    if (!extended && (cmd.ins === 0xb0 || cmd.ins === 0xb1) && cmd.le !== undefined && cmd.le > this.maxShortReadLe) {
+      // A short protected response carries at most 256 bytes (DO87 + DO99 + DO8E): ask for no more
+      // than fits. READ BINARY callers already accept fewer bytes than asked.
+      cmd.le = this.maxShortReadLe;
+    }
     const wrapped = this.codec.wrapCommand(cmd, { extended });
     let raw: Uint8Array;
     try {

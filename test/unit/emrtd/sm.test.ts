@@ -5,6 +5,7 @@ import { KioskError } from '../../../main/base/errors.js';
 import { encodeCommandApdu } from '../../../main/emrtd/apdu.js';
 import { SmCodec, type SmKeys } from '../../../main/emrtd/sm/codec.js';
 import { SecureMessagingError } from '../../../main/emrtd/sm/errors.js';
+import { SmChannel } from '../../../main/emrtd/sm/channel.js';
 
 const keySets: SmKeys[] = [
   { cipher: '3DES', kEnc: fromHex('979EC13B1CBFE9DCD01AB0FED307EAE5'), kMac: fromHex('F1CB1F1FB5ADF208806B89DC579DC1F8'), ssc: fromHex('887022120C06C226') },
@@ -104,5 +105,30 @@ describe('secure messaging wrap/unwrap', () => {
     c.setKeys({ cipher: 'AES', kEnc: new Uint8Array(16), kMac: new Uint8Array(16) });
     expect(toHex(c.ssc)).toBe('00'.repeat(16));
     expect(encodeCommandApdu).toBeDefined();
+  });
+});
+
+describe('SmChannel', () => {
+  it('lowers a READ BINARY Ne so that the protected response fits 256 bytes (no extended lengths)', async () => {
+    for (const keys of [keySets[0]!, keySets[1]!]) {
+      const chip = new SmCodec(keys);
+      let seenLe: number | undefined;
+      let responseLength = 0;
+      const transport = {
+        maxLe: 256,
+        async transmit(cmd: Uint8Array) {
+          const u = chip.unwrapCommand(cmd);
+          seenLe = u.le;
+          const r = chip.wrapResponse(new Uint8Array(u.le ?? 0), 0x9000, u.ins);
+          responseLength = r.length - 2;
+          return r;
+        },
+      };
+      const ch = new SmChannel(transport, keys);
+      const r = await ch.transmit(fromHex('00B00000' + 'E7'));
+      expect(seenLe).toBe(keys.cipher === 'AES' ? 223 : 231);
+      expect(r.length - 2).toBe(seenLe);
+      expect(responseLength).toBeLessThanOrEqual(256);
+    }
   });
 });
