@@ -42,8 +42,8 @@ async function stack(chip: VirtualChip) {
   return { transport, sim, pn };
 }
 
-function chipFor(p: GeneratedPassport, faults: ChipFaults = {}): VirtualChip {
-  return createVirtualChip({ files: p.files, mrzInformation: p.mrzInformation, can: p.can, accessControl: p.accessControl, faults });
+function chipFor(p: GeneratedPassport, faults: ChipFaults = {}, kind: 'A' | 'B' = 'A'): VirtualChip {
+  return createVirtualChip({ files: p.files, mrzInformation: p.mrzInformation, can: p.can, accessControl: p.accessControl, faults, kind });
 }
 
 describe('readPassport through the PN532 over a pty', () => {
@@ -63,6 +63,13 @@ describe('readPassport through the PN532 over a pty', () => {
     const { transport } = await stack(chipFor(bacOnly));
     const r = await readPassport(transport, { kind: 'mrz', mrzInformation: bacOnly.mrzInformation }, { files: ['COM', 'DG1'] });
     expect(r.accessControl.protocol).toBe('BAC');
+    expect(r.files.DG1).toEqual(bacOnly.files.get(0x0101));
+  });
+
+  it('reads a type B chip by BAC', async () => {
+    const { transport } = await stack(chipFor(bacOnly, {}, 'B'));
+    expect(transport.target?.type).toBe('B');
+    const r = await readPassport(transport, { kind: 'mrz', mrzInformation: bacOnly.mrzInformation }, { files: ['COM', 'DG1'] });
     expect(r.files.DG1).toEqual(bacOnly.files.get(0x0101));
   });
 
