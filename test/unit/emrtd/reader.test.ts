@@ -8,7 +8,7 @@ import { AccessDeniedError } from '../../../main/emrtd/apdu.js';
 import { readPassport, type ReadProgress } from '../../../main/emrtd/reader.js';
 import type { ApduTransport } from '../../../main/emrtd/transport.js';
 import { createVirtualChip, type ChipFaults, type VirtualChip } from '../../../main/sim/chip/index.js';
-import { generatePassport, type GeneratedPassport } from '../../../main/sim/passport/index.js';
+import { buildEfCom, generatePassport, type GeneratedPassport } from '../../../main/sim/passport/index.js';
 import { TimeoutError } from '../../../main/base/errors.js';
 
 class InProcessTransport implements ApduTransport {
@@ -107,6 +107,17 @@ describe('readPassport against the virtual chip', () => {
     expect(r.files.DG2).toEqual(bacOnly.files.get(0x0102));
     expect(r.resumes).toBe(1);
     expect(r.accessControl.runs).toBe(2);
+  });
+
+  it('takes a 6282 short read at the end of a file (a 2-byte DG11 read with Le 4)', async () => {
+    const files = new Map(bacOnly.files);
+    files.set(0x011e, buildEfCom([0x61, 0x75, 0x6b]));
+    files.set(0x010b, Uint8Array.of(0x6b, 0x00));
+    const chip = createVirtualChip({ files, mrzInformation: bacOnly.mrzInformation, accessControl: { bac: true }, chipTimeMs: false });
+    const r = await readPassport(new InProcessTransport(chip), key(bacOnly), { files: ['COM', 'DG1', 'DG11'] });
+    expect(r.files.DG11).toEqual(Uint8Array.of(0x6b, 0x00));
+    expect(r.dg11).toEqual({ tagList: [] });
+    expect(r.files.DG2).toBeUndefined();
   });
 
   it('rejects a wrong MRZ key with AccessDeniedError (BAC and PACE)', async () => {
