@@ -8,3 +8,4 @@ export { parseMasterList, masterListSignatureValid, type MasterList } from './ma
 export { verifySignature, publicKeyFromSpki, hashBytes, type SignatureCheck } from './signature.js';
 export { MemoryTrustStore, type TrustStore } from './trust.js';
 export * from './passive-auth.js';
+export * from './authenticate.js';

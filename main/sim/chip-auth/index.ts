@@ -11,3 +11,4 @@
 export * from './aa.js';
 export * from './ca.js';
 export * from './dg.js';
+export * from './test-keys.js';
