@@ -8,7 +8,7 @@ import { isMrzCountryCode } from './countries.js';
 import { isAcceptableBirthDate, resolveMrzDate } from './dates.js';
 import { MrzError, type MrzErrorCode } from './errors.js';
 import { LAYOUTS, longNumberExtension, positionOwner, spanText, type FormatLayout, type Span } from './layout.js';
-import { repairLines } from './repair.js';
+import { hasDefiniteFillers, repairLines } from './repair.js';
 import type { MrzCheck, MrzCheckName, MrzCorrection, MrzErrorItem, MrzFields, MrzFormat, MrzResult } from './types.js';
 
 export interface ParseMrzOptions {
@@ -19,11 +19,21 @@ export interface ParseMrzOptions {
 }
 
 const MRZ_CHAR = /^[A-Z0-9<]$/;
+const CLEAN_LINE = /^[A-Z0-9<]*$/;
+
+/** The raw column (1-based) of character `index` of a normalised line. */
+function rawColumn(l: Line | undefined, index: number): number {
+  if (!l) return index + 1;
+  if (l.cols === null) return l.offset + index + 1;
+  return l.cols[index] ?? l.endCol;
+}
 
 /** One input line after normalisation, with the raw column (1-based) of each character. */
 interface Line {
   text: string;
-  cols: number[];
+  /** Raw columns; null when the line is the raw line shifted by `offset` (nothing removed). */
+  cols: number[] | null;
+  offset: number;
   /** The raw column just after the line's last character. */
   endCol: number;
 }
@@ -53,6 +63,7 @@ function lengthsFor(count: number): number[] {
 function normalise(raw: string, lineNo: number, repair: boolean, lengths: number[], removed: MrzCorrection[]): Line {
   const start = raw.length - raw.trimStart().length;
   const body = raw.trim();
+  if (CLEAN_LINE.test(body)) return { text: body, cols: null, offset: start, endCol: start + body.length + 1 };
   const chars: Array<{ c: string; col: number }> = [];
   for (let k = 0; k < body.length; k++) chars.push({ c: body[k]!, col: start + k + 1 });
   let kept = chars;
@@ -70,7 +81,7 @@ function normalise(raw: string, lineNo: number, repair: boolean, lengths: number
     }
   }
   const last = chars[chars.length - 1];
-  return { text: kept.map((x) => x.c).join(''), cols: kept.map((x) => x.col), endCol: last ? last.col + 1 : start + 1 };
+  return { text: kept.map((x) => x.c).join(''), cols: kept.map((x) => x.col), offset: start, endCol: last ? last.col + 1 : start + 1 };
 }
 
 function chooseFormat(lines: readonly string[]): MrzFormat | null {
@@ -118,6 +129,7 @@ function analyse(
   const checkAt = new Map<MrzCheckName, { line: number; column: number }>();
 
   lines.forEach((l, li) => {
+    if (CLEAN_LINE.test(l)) return;
     for (let k = 0; k < l.length; k++) {
       if (!MRZ_CHAR.test(l[k]!)) {
         const field = positionOwner(layout, lines, li, k);
@@ -253,14 +265,15 @@ function parseUnsafe(input: string | readonly string[], opts: ParseMrzOptions): 
   const layout = format ? LAYOUTS[format] : undefined;
   const loc = (line: number, index: number): { line: number; column: number } => ({
     line: line + 1,
-    column: lines[line]?.cols[index] ?? index + 1,
+    column: rawColumn(lines[line], index),
   });
   /** Every character whose final reading differs from the raw input, plus removed spaces. */
   const correctionsFor = (final: readonly string[]): MrzCorrection[] => {
     const out = [...removed];
     final.forEach((l, li) => {
+      if (lines[li]?.cols === null && rawLines[li]?.includes(l)) return;
       for (let k = 0; k < l.length; k++) {
-        const col = lines[li]!.cols[k]!;
+        const col = rawColumn(lines[li], k);
         const from = rawLines[li]![col - 1]!;
         if (from === l[k]) continue;
         const field = layout ? positionOwner(layout, final, li, k) : undefined;
@@ -288,7 +301,7 @@ function parseUnsafe(input: string | readonly string[], opts: ParseMrzOptions): 
   const lengthErrors: MrzErrorItem[] = [];
   lines.forEach((l, i) => {
     if (l.text.length === layout.lineLength) return;
-    const column = l.text.length > layout.lineLength ? (l.cols[layout.lineLength] ?? l.endCol) : l.endCol;
+    const column = l.text.length > layout.lineLength ? rawColumn(l, layout.lineLength) : l.endCol;
     lengthErrors.push({
       code: 'MRZ_LINE_LENGTH',
       message: `a ${layout.format} line has ${layout.lineLength} characters, not ${l.text.length}`,
@@ -298,23 +311,21 @@ function parseUnsafe(input: string | readonly string[], opts: ParseMrzOptions): 
   });
   if (lengthErrors.length > 0) return result(texts, { errors: lengthErrors });
 
-  let current: readonly string[] = texts;
-  const errors: MrzErrorItem[] = [];
-  if (repair) {
-    const outcome = repairLines(texts, layout);
-    current = outcome.lines;
-    for (const a of outcome.ambiguities) {
-      errors.push({
-        code: 'MRZ_AMBIGUOUS',
-        field: a.field,
-        message: `${a.candidates.length} readings fit the field types and check digits; not guessing`,
-        ...loc(a.line, a.index),
-        candidates: a.candidates,
-      });
-    }
-  }
-  const analysed = analyse(current, layout, today, loc);
-  return result(current, { fields: analysed.fields, checks: analysed.checks, errors: [...errors, ...analysed.errors] });
+  // Repair never changes a reading that already fits: skip it when the lines pass as they are.
+  const asRead = analyse(texts, layout, today, loc);
+  const fits = asRead.errors.length === 0 && asRead.checks.every((c) => c.valid) && !hasDefiniteFillers(texts, layout);
+  if (!repair || fits) return result(texts, asRead);
+
+  const outcome = repairLines(texts, layout);
+  const errors: MrzErrorItem[] = outcome.ambiguities.map((a) => ({
+    code: 'MRZ_AMBIGUOUS',
+    field: a.field,
+    message: `${a.candidates.length} readings fit the field types and check digits; not guessing`,
+    ...loc(a.line, a.index),
+    candidates: a.candidates,
+  }));
+  const analysed = analyse(outcome.lines, layout, today, loc);
+  return result(outcome.lines, { fields: analysed.fields, checks: analysed.checks, errors: [...errors, ...analysed.errors] });
 }
 
 /**

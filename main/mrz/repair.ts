@@ -20,7 +20,7 @@
  * 7-3-1 check digit at all (G=16 vs 6, K=20 vs `<`=0: they differ by a multiple of 10), so
  * they are not tried in alphanumeric fields; K in filler runs is handled by the filler rule only.
  */
-import { checkDigit } from './check-digit.js';
+import { charValue } from './check-digit.js';
 import { isMrzCountryCode } from './countries.js';
 import { longNumberExtension, type FormatLayout, type Span } from './layout.js';
 import type { MrzCheckName, MrzFieldName } from './types.js';
@@ -102,259 +102,332 @@ export function definiteFillerOffsets(s: string, isName: boolean): number[] {
   return out;
 }
 
-export function repairLines(input: readonly string[], layout: FormatLayout): RepairOutcome {
-  const g = input.map((l) => l.split(''));
-  const ambiguities: RepairAmbiguity[] = [];
-  const ch = (p: Pos): string => g[p.line]?.[p.index] ?? '';
-  const put = (p: Pos, c: string): void => {
-    const row = g[p.line];
+const WEIGHTS = [7, 3, 1] as const;
+
+/** A position that may take other characters, with its weight in the check it counts towards. */
+interface Candidate {
+  p: Pos;
+  alts: readonly string[];
+  weight: number;
+}
+
+interface Group {
+  name: MrzCheckName;
+  values: Pos[];
+  check: Pos;
+  alnum: boolean;
+  /** TD3 personal number: an empty field may have `<` as its check digit. */
+  emptyMayHaveFiller: boolean;
+}
+
+const positions = (line: number, start: number, length: number): Pos[] => {
+  const out: Pos[] = new Array<Pos>(length);
+  for (let k = 0; k < length; k++) out[k] = { line, index: start + k };
+  return out;
+};
+const spanPositions = (sp: Span): Pos[] => positions(sp.line, sp.start, sp.length);
+const key = (p: Pos): number => p.line * 64 + p.index;
+
+
+/** The weighted sum (mod 10) of a reading, as a check digit computes it; -1 on a character outside the MRZ set. */
+function weightedSum(s: string): number {
+  let sum = 0;
+  for (let k = 0; k < s.length; k++) {
+    const v = charValue(s[k]!);
+    if (v < 0) return -1;
+    sum += v * WEIGHTS[k % 3]!;
+  }
+  return sum % 10;
+}
+
+class Repair {
+  private readonly g: string[][];
+  readonly ambiguities: RepairAmbiguity[] = [];
+
+  constructor(
+    private readonly input: readonly string[],
+    private readonly layout: FormatLayout,
+  ) {
+    this.g = input.map((l) => l.split(''));
+  }
+
+  ch(p: Pos): string {
+    return this.g[p.line]?.[p.index] ?? '';
+  }
+
+  put(p: Pos, c: string): void {
+    const row = this.g[p.line];
     if (row && p.index < row.length) row[p.index] = c;
-  };
-  const text = (): string[] => g.map((r) => r.join(''));
-  const positions = (line: number, start: number, length: number): Pos[] =>
-    Array.from({ length }, (_, k) => ({ line, index: start + k }));
-  const spanPositions = (sp: Span): Pos[] => positions(sp.line, sp.start, sp.length);
-  const readAt = (ps: readonly Pos[]): string => ps.map(ch).join('');
-  const restore = (ps: readonly Pos[]): void => {
-    for (const p of ps) put(p, input[p.line]?.[p.index] ?? '');
-  };
-  const fillerize = (ps: readonly Pos[], isName: boolean): void => {
-    for (const k of definiteFillerOffsets(readAt(ps), isName)) put(ps[k]!, '<');
-  };
-  const forceDigits = (ps: readonly Pos[]): void => {
-    for (const p of ps) {
-      const d = LETTER_TO_DIGIT[ch(p)];
-      if (d !== undefined) put(p, d);
-    }
-  };
-  const ambiguous = (field: MrzFieldName | MrzCheckName, ps: readonly Pos[], readings: string[]): void => {
+  }
+
+  read(ps: readonly Pos[]): string {
+    let s = '';
+    for (const p of ps) s += this.ch(p);
+    return s;
+  }
+
+  lines(): string[] {
+    return this.g.map((r) => r.join(''));
+  }
+
+  private restore(ps: readonly Pos[]): void {
+    for (const p of ps) this.put(p, this.input[p.line]?.[p.index] ?? '');
+  }
+
+  fillerize(ps: readonly Pos[], isName: boolean): void {
+    for (const k of definiteFillerOffsets(this.read(ps), isName)) this.put(ps[k]!, '<');
+  }
+
+  forceDigit(p: Pos): void {
+    const d = LETTER_TO_DIGIT[this.ch(p)];
+    if (d !== undefined) this.put(p, d);
+  }
+
+  /** Records an ambiguity and puts the field back as it was read. */
+  ambiguous(field: MrzFieldName | MrzCheckName, ps: readonly Pos[], readings: string[]): void {
     let first = 0;
     while (first < ps.length - 1 && readings.every((r) => r[first] === readings[0]![first])) first++;
     const p = ps[first] ?? ps[0]!;
-    ambiguities.push({ field, line: p.line, index: p.index, candidates: readings.slice(0, MAX_CANDIDATES) });
-    restore(ps);
-  };
-
-  // 1. Document code: first character a letter allowed for the format, second a letter or `<`.
-  {
-    const p0 = { line: layout.documentCode.line, index: layout.documentCode.start };
-    const opts0 = (DIGIT_TO_LETTERS[ch(p0)] ?? []).filter((c) => layout.documentCodeLetters.includes(c));
-    if (opts0.length === 1) put(p0, opts0[0]!);
-    const p1 = { line: p0.line, index: p0.index + 1 };
-    const opts1 = DIGIT_TO_LETTERS[ch(p1)] ?? [];
-    if (opts1.length === 1) put(p1, opts1[0]!);
-    else if (opts1.length > 1) {
-      const ps = [p0, p1];
-      ambiguous('documentCode', ps, opts1.map((c) => ch(p0) + c));
-    }
+    this.ambiguities.push({ field, line: p.line, index: p.index, candidates: readings.slice(0, MAX_CANDIDATES) });
+    this.restore(ps);
   }
 
-  // 2. Issuing state and nationality: the readings that are ICAO codes, with the fewest changes.
-  const country = (sp: Span, field: MrzFieldName): void => {
+  /** Document code: first character a letter allowed for the format, second a letter or `<`. */
+  documentCode(): void {
+    const sp = this.layout.documentCode;
+    const p0 = { line: sp.line, index: sp.start };
+    const p1 = { line: sp.line, index: sp.start + 1 };
+    const opts0 = (DIGIT_TO_LETTERS[this.ch(p0)] ?? []).filter((c) => this.layout.documentCodeLetters.includes(c));
+    if (opts0.length === 1) this.put(p0, opts0[0]!);
+    const opts1 = DIGIT_TO_LETTERS[this.ch(p1)] ?? [];
+    if (opts1.length === 1) this.put(p1, opts1[0]!);
+    else if (opts1.length > 1) this.ambiguous('documentCode', [p0, p1], opts1.map((c) => this.ch(p0) + c));
+  }
+
+  /** Issuing state, nationality: the readings that are ICAO codes, with the fewest changes. */
+  country(sp: Span, field: MrzFieldName): void {
     const ps = spanPositions(sp);
-    const orig = readAt(ps);
-    const valid = (x: string): boolean => /^[A-Z]+<*$/.test(x) && isMrzCountryCode(x.replace(/<+$/, ''));
-    if (valid(orig)) return;
-    const options = [...orig].map((c) => {
-      if (isDigit(c)) return [...(DIGIT_TO_LETTERS[c] ?? [c])];
-      if (c === 'K' || c === 'L') return [c, '<'];
-      return [c];
-    });
+    const orig = this.read(ps);
+    if (isCountryField(orig)) return;
     let readings = [''];
-    for (const o of options) readings = readings.flatMap((r) => o.map((c) => r + c));
-    const cost = (x: string): number => [...x].filter((c, k) => c !== orig[k]).length;
-    const fits = readings.filter(valid);
+    for (const c of orig) {
+      const o = isDigit(c) ? (DIGIT_TO_LETTERS[c] ?? [c]) : c === 'K' || c === 'L' ? [c, '<'] : [c];
+      readings = readings.flatMap((r) => o.map((x) => r + x));
+    }
+    const fits = readings.filter(isCountryField);
     if (fits.length === 0) return;
+    const cost = (x: string): number => {
+      let n = 0;
+      for (let k = 0; k < x.length; k++) if (x[k] !== orig[k]) n++;
+      return n;
+    };
     const best = Math.min(...fits.map(cost));
     const chosen = fits.filter((x) => cost(x) === best);
-    if (chosen.length === 1) ps.forEach((p, k) => put(p, chosen[0]![k]!));
-    else ambiguous(field, ps, chosen);
-  };
-  country(layout.issuingState, 'issuingState');
-  country(layout.nationality, 'nationality');
+    if (chosen.length === 1) ps.forEach((p, k) => this.put(p, chosen[0]![k]!));
+    else this.ambiguous(field, ps, chosen);
+  }
 
-  // 3. Names: letters and fillers only.
-  {
-    const ps = spanPositions(layout.name);
-    fillerize(ps, true);
+  /** Names: letters and fillers only. */
+  name(): void {
+    const ps = spanPositions(this.layout.name);
+    this.fillerize(ps, true);
     const open: Array<{ k: number; opts: readonly string[] }> = [];
     ps.forEach((p, k) => {
-      const opts = DIGIT_TO_LETTERS[ch(p)];
+      const opts = DIGIT_TO_LETTERS[this.ch(p)];
       if (!opts) return;
-      if (opts.length === 1) put(p, opts[0]!);
+      if (opts.length === 1) this.put(p, opts[0]!);
       else open.push({ k, opts });
     });
-    if (open.length > 0) {
-      let readings = [readAt(ps)];
-      for (const { k, opts } of open) {
-        readings = readings.flatMap((r) => opts.map((c) => r.slice(0, k) + c + r.slice(k + 1))).slice(0, MAX_CANDIDATES);
-      }
-      const sep = readAt(ps).indexOf('<<');
-      ambiguous(sep >= 0 && open[0]!.k >= sep + 2 ? 'givenNames' : 'surname', ps, readings);
+    if (open.length === 0) return;
+    const now = this.read(ps);
+    let readings = [now];
+    for (const { k, opts } of open) {
+      readings = readings.flatMap((r) => opts.map((c) => r.slice(0, k) + c + r.slice(k + 1))).slice(0, MAX_CANDIDATES);
     }
+    const sep = now.indexOf('<<');
+    this.ambiguous(sep >= 0 && open[0]!.k >= sep + 2 ? 'givenNames' : 'surname', ps, readings);
   }
 
-  // 4. Check-digit groups. Each: value positions, the check digit position, which value positions
-  //    are alphanumeric (swappable), and how the check is computed.
-  interface Group {
-    name: MrzCheckName;
-    values: Pos[];
-    check: Pos;
-    alnum: boolean[];
-    passes: (values: string, check: string) => boolean;
-  }
-  const standard = (values: string, c: string): boolean => isDigit(c) && checkDigit(values) === Number(c);
-  const groups: Group[] = [];
-  const regionSkip = new Set<string>();
-  const key = (p: Pos): string => `${p.line}:${p.index}`;
-  {
-    const docPs = spanPositions(layout.documentNumber);
-    const ext = longNumberExtension(layout, text());
-    if (ext !== null && ext.length >= 2 && layout.optionalData) {
-      const extPs = positions(layout.optionalData.line, layout.optionalData.start, ext.length);
-      const values = [...docPs, ...extPs.slice(0, -1)];
-      groups.push({ name: 'documentNumber', values, check: extPs[extPs.length - 1]!, alnum: values.map(() => true), passes: standard });
-      for (const p of extPs) regionSkip.add(key(p));
-    } else {
-      fillerize(docPs, false);
-      groups.push({
-        name: 'documentNumber',
-        values: docPs,
-        check: { line: layout.documentNumberCheck.line, index: layout.documentNumberCheck.start },
-        alnum: docPs.map(() => true),
-        passes: standard,
-      });
-    }
-  }
-  for (const [sp, ck, name] of [
-    [layout.birthDate, layout.birthDateCheck, 'birthDate'],
-    [layout.expiryDate, layout.expiryDateCheck, 'expiryDate'],
-  ] as const) {
-    const values = spanPositions(sp);
-    forceDigits(values);
-    groups.push({ name, values, check: { line: ck.line, index: ck.start }, alnum: values.map(() => false), passes: standard });
-  }
-  if (layout.personalNumber && layout.personalNumberCheck) {
-    const values = spanPositions(layout.personalNumber);
-    fillerize(values, false);
-    groups.push({
-      name: 'personalNumber',
-      values,
-      check: { line: layout.personalNumberCheck.line, index: layout.personalNumberCheck.start },
-      alnum: values.map(() => true),
-      passes: (v, c) => standard(v, c) || (/^<+$/.test(v) && c === '<'),
-    });
-  }
-
-  /** Swaps for alphanumeric positions; L may be a `<` in the trailing run of fillers. */
-  const swapsFor = (ps: readonly Pos[], swappable: readonly boolean[]): Array<{ p: Pos; alts: readonly string[] }> => {
-    const s = readAt(ps);
+  /** Alphanumeric swaps for `ps` (weights from their offsets in the check input); L may be a trailing `<`. */
+  swaps(ps: readonly Pos[], offsets: readonly number[]): Candidate[] {
+    const s = this.read(ps);
     let tail = s.length;
     while (tail > 0 && fillerLike(s[tail - 1])) tail--;
-    const out: Array<{ p: Pos; alts: readonly string[] }> = [];
-    ps.forEach((p, k) => {
-      if (!swappable[k]) return;
+    const out: Candidate[] = [];
+    for (let k = 0; k < ps.length; k++) {
       const c = s[k]!;
-      const alts = [...(ALNUM_SWAPS[c] ?? [])];
-      if (c === 'L' && k >= tail) alts.push('<');
-      if (alts.length > 0) out.push({ p, alts });
-    });
-    return out;
-  };
-
-  /** The sets of at most MAX_SWAPS swaps, fewest first, under which `test` passes. */
-  const solve = (cands: Array<{ p: Pos; alts: readonly string[] }>, test: () => boolean): Array<Array<[Pos, string]>> => {
-    if (test()) return [[]];
-    const found: Array<Array<[Pos, string]>> = [];
-    for (const a of cands) {
-      const was = ch(a.p);
-      for (const x of a.alts) {
-        put(a.p, x);
-        if (test()) found.push([[a.p, x]]);
-      }
-      put(a.p, was);
+      const alts = ALNUM_SWAPS[c];
+      const filler = c === 'L' && k >= tail;
+      if (!alts && !filler) continue;
+      out.push({ p: ps[k]!, alts: filler ? [...(alts ?? []), '<'] : alts!, weight: WEIGHTS[offsets[k]! % 3]! });
     }
+    return out;
+  }
+
+  /**
+   * The sets of at most MAX_SWAPS swaps, fewest first, that bring the weighted sum `base` (mod 10)
+   * to `target`. Each swap changes the sum by (new - old) × weight, so a test is one addition.
+   */
+  solve(base: number, target: number, cands: readonly Candidate[]): Array<Array<[Pos, string]>> {
+    const deltas = cands.map((c) => {
+      const old = charValue(this.ch(c.p));
+      return c.alts.map((x) => (((charValue(x) - old) * c.weight) % 10 + 10) % 10);
+    });
+    const need = (((target - base) % 10) + 10) % 10;
+    const found: Array<Array<[Pos, string]>> = [];
+    cands.forEach((c, i) => c.alts.forEach((x, a) => {
+      if (deltas[i]![a] === need) found.push([[c.p, x]]);
+    }));
     if (found.length > 0 || MAX_SWAPS < 2) return found;
     for (let i = 0; i < cands.length; i++) {
-      const a = cands[i]!;
-      const wasA = ch(a.p);
-      for (const x of a.alts) {
-        put(a.p, x);
+      for (let a = 0; a < cands[i]!.alts.length; a++) {
+        const di = deltas[i]![a]!;
         for (let j = i + 1; j < cands.length; j++) {
-          const b = cands[j]!;
-          const wasB = ch(b.p);
-          for (const y of b.alts) {
-            put(b.p, y);
-            if (test()) found.push([[a.p, x], [b.p, y]]);
+          for (let b = 0; b < cands[j]!.alts.length; b++) {
+            if ((di + deltas[j]![b]!) % 10 === need) found.push([[cands[i]!.p, cands[i]!.alts[a]!], [cands[j]!.p, cands[j]!.alts[b]!]]);
           }
-          put(b.p, wasB);
         }
       }
-      put(a.p, wasA);
     }
     return found;
-  };
-
-  let anyAmbiguous = ambiguities.length > 0;
-  for (const gr of groups) {
-    const cp = gr.check;
-    const d = LETTER_TO_DIGIT[ch(cp)];
-    if (d !== undefined) put(cp, d);
-    const test = (): boolean => gr.passes(readAt(gr.values), ch(cp));
-    const all = [...gr.values, cp];
-    const solutions = solve(swapsFor(gr.values, gr.alnum), test);
-    if (solutions.length === 1) for (const [p, x] of solutions[0]!) put(p, x);
-    else if (solutions.length > 1) {
-      const base = readAt(all);
-      const readings = solutions.map((sol) => {
-        const r = base.split('');
-        for (const [p, x] of sol) r[all.findIndex((q) => q.line === p.line && q.index === p.index)] = x;
-        return r.join('');
-      });
-      ambiguous(gr.name, all, readings);
-      anyAmbiguous = true;
-    }
   }
 
-  // 5. The composite: the positions it covers that no other check covers (optional data of TD1
-  //    and TD2) may be repaired against it, once every other field has one reading.
-  if (layout.composite) {
-    const cp = { line: layout.composite.check.line, index: layout.composite.check.start };
-    const d = LETTER_TO_DIGIT[ch(cp)];
-    if (d !== undefined) put(cp, d);
-    const grouped = new Set<string>([...regionSkip, ...groups.flatMap((gr) => [...gr.values, gr.check].map(key))]);
-    const regionSpans = [layout.optionalData, layout.optionalData2].filter((sp): sp is Span => sp !== undefined);
-    const regions = regionSpans.map((sp) => spanPositions(sp).filter((p) => !grouped.has(key(p))));
-    for (const r of regions) fillerize(r, false);
-    const over = layout.composite.over.flatMap(spanPositions);
-    const test = (): boolean => standard(readAt(over), ch(cp));
-    if (!anyAmbiguous) {
-      const cands = regions.flatMap((r) => swapsFor(r, r.map(() => true)));
-      const solutions = solve(cands, test);
-      if (solutions.length === 1) for (const [p, x] of solutions[0]!) put(p, x);
-      else if (solutions.length > 1) {
-        const all = regions.flat();
-        const base = readAt(all);
-        const readings = solutions.map((sol) => {
-          const r = base.split('');
-          for (const [p, x] of sol) r[all.findIndex((q) => q.line === p.line && q.index === p.index)] = x;
-          return r.join('');
-        });
-        ambiguous('composite', all, readings);
-      }
+  /** Applies the one solution, or reports the several as an ambiguity over `all`. */
+  settle(field: MrzCheckName, all: readonly Pos[], solutions: Array<Array<[Pos, string]>>): boolean {
+    if (solutions.length === 1) {
+      for (const [p, x] of solutions[0]!) this.put(p, x);
+      return false;
     }
-  } else if (layout.optionalData) {
-    // Visas: the optional data is covered by no check; only definite fillers are repaired.
-    fillerize(spanPositions(layout.optionalData), false);
+    if (solutions.length === 0) return false;
+    const base = this.read(all);
+    const readings = solutions.map((sol) => {
+      const r = base.split('');
+      for (const [p, x] of sol) r[all.findIndex((q) => q.line === p.line && q.index === p.index)] = x;
+      return r.join('');
+    });
+    this.ambiguous(field, all, readings);
+    return true;
   }
 
-  const lines = text();
+  /** The check-digit groups; `extLength` is the length of a long number's continuation (with its check digit). */
+  groups(): { groups: Group[]; extLength: number } {
+    const L = this.layout;
+    const out: Group[] = [];
+    const docPs = spanPositions(L.documentNumber);
+    const ext = longNumberExtension(L, this.lines());
+    let extLength = 0;
+    if (ext !== null && ext.length >= 2 && L.optionalData) {
+      extLength = ext.length;
+      const extPs = positions(L.optionalData.line, L.optionalData.start, ext.length);
+      out.push({ name: 'documentNumber', values: [...docPs, ...extPs.slice(0, -1)], check: extPs[extPs.length - 1]!, alnum: true, emptyMayHaveFiller: false });
+    } else {
+      this.fillerize(docPs, false);
+      out.push({ name: 'documentNumber', values: docPs, check: { line: L.documentNumberCheck.line, index: L.documentNumberCheck.start }, alnum: true, emptyMayHaveFiller: false });
+    }
+    for (const [sp, ck, name] of [[L.birthDate, L.birthDateCheck, 'birthDate'], [L.expiryDate, L.expiryDateCheck, 'expiryDate']] as const) {
+      const values = spanPositions(sp);
+      for (const p of values) this.forceDigit(p);
+      out.push({ name, values, check: { line: ck.line, index: ck.start }, alnum: false, emptyMayHaveFiller: false });
+    }
+    if (L.personalNumber && L.personalNumberCheck) {
+      const values = spanPositions(L.personalNumber);
+      this.fillerize(values, false);
+      out.push({ name: 'personalNumber', values, check: { line: L.personalNumberCheck.line, index: L.personalNumberCheck.start }, alnum: true, emptyMayHaveFiller: true });
+    }
+    return { groups: out, extLength };
+  }
+
+  /** Check-digit groups; returns whether any was left ambiguous. */
+  checkGroups(groups: readonly Group[]): boolean {
+    let anyAmbiguous = false;
+    for (const gr of groups) {
+      this.forceDigit(gr.check);
+      const values = this.read(gr.values);
+      const c = this.ch(gr.check);
+      if (gr.emptyMayHaveFiller && c === '<' && /^<+$/.test(values)) continue;
+      if (!isDigit(c)) continue;
+      const base = weightedSum(values);
+      if (base < 0 || base === Number(c)) continue;
+      if (!gr.alnum) continue;
+      const offsets = gr.values.map((_, k) => k);
+      const solutions = this.solve(base, Number(c), this.swaps(gr.values, offsets));
+      if (this.settle(gr.name, [...gr.values, gr.check], solutions)) anyAmbiguous = true;
+    }
+    return anyAmbiguous;
+  }
+
+  /**
+   * The composite: the positions it covers that no other check covers (optional data of TD1 and
+   * TD2) are repaired against it, once every other field has one reading.
+   */
+  composite(extLength: number, anyAmbiguous: boolean): void {
+    const L = this.layout;
+    if (!L.composite) {
+      // Visas: the optional data is covered by no check; only definite fillers are repaired.
+      if (L.optionalData) this.fillerize(spanPositions(L.optionalData), false);
+      return;
+    }
+    const cp = { line: L.composite.check.line, index: L.composite.check.start };
+    this.forceDigit(cp);
+    // The optional data after a long number's continuation, and TD1's second optional data.
+    const regions: Pos[][] = [];
+    if (L.optionalData) regions.push(positions(L.optionalData.line, L.optionalData.start + extLength, L.optionalData.length - extLength));
+    if (L.optionalData2) regions.push(spanPositions(L.optionalData2));
+    for (const r of regions) this.fillerize(r, false);
+    if (anyAmbiguous) return;
+    const over = L.composite.over.flatMap(spanPositions);
+    const c = this.ch(cp);
+    const base = weightedSum(this.read(over));
+    if (!isDigit(c) || base < 0 || base === Number(c)) return;
+    const offsetOf = new Map<number, number>();
+    over.forEach((p, k) => offsetOf.set(key(p), k));
+    const cands = regions.flatMap((r) => this.swaps(r, r.map((p) => offsetOf.get(key(p)) ?? 0)));
+    this.settle('composite', regions.flat(), this.solve(base, Number(c), cands));
+  }
+}
+
+function isCountryField(x: string): boolean {
+  return /^[A-Z]+<*$/.test(x) && isMrzCountryCode(x.replace(/<+$/, ''));
+}
+
+export function repairLines(input: readonly string[], layout: FormatLayout): RepairOutcome {
+  const r = new Repair(input, layout);
+  r.documentCode();
+  r.country(layout.issuingState, 'issuingState');
+  r.country(layout.nationality, 'nationality');
+  r.name();
+  const { groups, extLength } = r.groups();
+  const anyAmbiguous = r.checkGroups(groups) || r.ambiguities.length > 0;
+  r.composite(extLength, anyAmbiguous);
+  const lines = r.lines();
   const changes: RepairChange[] = [];
-  lines.forEach((l, li) => {
+  for (let li = 0; li < lines.length; li++) {
+    const l = lines[li]!;
     const orig = input[li] ?? '';
+    if (l === orig) continue;
     for (let k = 0; k < l.length; k++) {
       if (l[k] !== orig[k]) changes.push({ line: li, index: k, from: orig[k] ?? '', to: l[k]! });
     }
-  });
-  return { lines, changes, ambiguities };
+  }
+  return { lines, changes, ambiguities: r.ambiguities };
+}
+
+/**
+ * Whether repairLines could change lines that already pass every check: only K or L in a definite
+ * run of fillers. (Everything else it changes shows as an error or a failing check.)
+ */
+export function hasDefiniteFillers(lines: readonly string[], layout: FormatLayout): boolean {
+  const text = (sp: Span | undefined): string => (sp ? (lines[sp.line] ?? '').slice(sp.start, sp.start + sp.length) : '');
+  const fields: Array<[Span | undefined, boolean]> = [
+    [layout.name, true],
+    [layout.documentNumber, false],
+    [layout.personalNumber, false],
+    [layout.optionalData, false],
+    [layout.optionalData2, false],
+  ];
+  for (const [sp, isName] of fields) {
+    const s = text(sp);
+    if ((s.includes('K') || s.includes('L')) && definiteFillerOffsets(s, isName).length > 0) return true;
+  }
+  return false;
 }
