@@ -80,7 +80,9 @@ interface ActiveTarget {
 }
 
 const MAX_DATA = 262;
-const SUPPORTED_CMD = new Set([0x00, 0x02, 0x04, 0x12, 0x14, 0x16, 0x32, 0x40, 0x44, 0x4a, 0x52, 0x54]);
+const SUPPORTED_CMD = new Set([0x00, 0x02, 0x04, 0x06, 0x08, 0x0c, 0x0e, 0x10, 0x12, 0x14, 0x16, 0x32, 0x40, 0x44, 0x4a, 0x52, 0x54]);
+/** SetSerialBaudRate BR codes (§7.2.8). */
+const HSU_BAUD = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1288000];
 
 class Aborted extends Error {}
 
@@ -90,13 +92,21 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
   const link = opts.link;
   const field = opts.field;
   const pace = opts.pace !== false;
-  const byteMs = 10_000 / opts.baudRate; // 10 bits per byte (start, 8 data, stop)
-  const chunkBytes = Math.max(1, Math.floor(opts.baudRate / 10 / 500)); // about 2 ms of line per chunk
+  let byteMs = 10_000 / opts.baudRate; // 10 bits per byte (start, 8 data, stop)
+  let chunkBytes = Math.max(1, Math.floor(opts.baudRate / 10 / 500)); // about 2 ms of line per chunk
+  const setBaud = (baud: number): void => {
+    byteMs = 10_000 / baud;
+    chunkBytes = Math.max(1, Math.floor(baud / 10 / 500));
+  };
+  /** Register space of ReadRegister/WriteRegister (CIU and SFR registers; values kept, not acted on). */
+  const registers = new Map<number, number>();
+  let gpio = { p3: 0xff, p7: 0xff, i0i1: 0x00 };
   const fw = { ic: 0x32, ver: 0x01, rev: 0x06, support: 0x07, ...opts.firmware };
   const parser = new HostFrameParser();
   const stats: Pn532SimulatorStats = { commands: 0, apdus: 0, bytesIn: 0, bytesOut: 0, badFrames: 0, nacks: 0, aborts: 0, lostWhileAsleep: 0 };
 
   let stopped = false;
+  let pendingBaud: number | undefined;
   let asleep = opts.startAwake !== true;
   let wakeAt = 0;
   let lastResponse: Uint8Array | null = null;
@@ -171,6 +181,12 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
     for (const f of parser.feed(data)) {
       switch (f.type) {
         case 'ack':
+          if (pendingBaud !== undefined && !current) {
+            setBaud(pendingBaud);
+            log.debug('serial baud rate changed', { baudRate: pendingBaud });
+            pendingBaud = undefined;
+            break;
+          }
           if (current) {
             stats.aborts++;
             current.abort();
@@ -254,6 +270,8 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
     switch (code) {
       case 0x00: {
         // Diagnose. NumTst 0x06: ISO/IEC 14443-4 card presence detection → Status.
+        // NumTst 0x00: communication line test, the data comes back.
+        if (p[0] === 0x00) return concat([Uint8Array.of(0x00), p.subarray(1)]);
         if (p[0] !== 0x06) return 'syntax-error';
         if (target && !target.lost && target.selected && cardHere(target.card)) return Uint8Array.of(0x00);
         markLost();
@@ -266,6 +284,34 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
         // GetGeneralStatus: Err, Field, NbTg, [Tg BrRx BrTx Type], SAM status.
         const t = target && !target.lost ? [0x01, 0x00, 0x00, 0x00] : [];
         return Uint8Array.of(lastError, rfOn ? 1 : 0, t.length > 0 ? 1 : 0, ...t, 0x00);
+      }
+      case 0x06: {
+        // ReadRegister: ADRH ADRL pairs → the values (a PN532 sends no status byte here).
+        if (p.length < 2 || p.length % 2 !== 0) return 'syntax-error';
+        const out = new Uint8Array(p.length / 2);
+        for (let i = 0; i < out.length; i++) out[i] = registers.get((p[2 * i]! << 8) | p[2 * i + 1]!) ?? 0x00;
+        return out;
+      }
+      case 0x08: {
+        // WriteRegister: ADRH ADRL VAL triples.
+        if (p.length < 3 || p.length % 3 !== 0) return 'syntax-error';
+        for (let i = 0; i < p.length; i += 3) registers.set((p[i]! << 8) | p[i + 1]!, p[i + 2]!);
+        return new Uint8Array(0);
+      }
+      case 0x0c:
+        return Uint8Array.of(gpio.p3, gpio.p7, gpio.i0i1);
+      case 0x0e: {
+        if (p.length !== 2) return 'syntax-error';
+        if (p[0]! & 0x80) gpio = { ...gpio, p3: p[0]! & 0x3f };
+        if (p[1]! & 0x80) gpio = { ...gpio, p7: p[1]! & 0x06 };
+        return new Uint8Array(0);
+      }
+      case 0x10: {
+        // SetSerialBaudRate: answered at the old rate; the new rate applies after the host's ACK.
+        const br = p[0];
+        if (p.length !== 1 || br === undefined || br >= HSU_BAUD.length) return 'syntax-error';
+        pendingBaud = HSU_BAUD[br]!;
+        return new Uint8Array(0);
       }
       case 0x12:
         return p.length === 1 ? new Uint8Array(0) : 'syntax-error';

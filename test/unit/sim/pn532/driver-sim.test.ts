@@ -294,21 +294,62 @@ describe('Pn532 driver ⇄ simulated PN532', () => {
     expect(st2.targets[0]!.tg).toBe(1);
   });
 
-  it('paces its output at the baud rate (about 10 bits per byte)', async () => {
+  it('answers the housekeeping commands generic PN532 host software sends (Diagnose 00, registers, GPIO, SetParameters)', async () => {
+    const { pn } = rig(new EchoCard('A'));
+    await ready(pn);
+    const libnfc = new TextEncoder().encode('libnfc');
+    expect(toHex(await pn.command(0x00, Uint8Array.of(0x00, ...libnfc)))).toBe('00' + toHex(libnfc));
+    await pn.command(0x08, fromHex('630540 633C10'));
+    expect(toHex(await pn.command(0x06, fromHex('6305 633C 6301')))).toBe('401000');
+    expect((await pn.command(0x0c)).length).toBe(3);
+    await pn.command(0x12, Uint8Array.of(0x14));
+    await expect(pn.command(0x06, fromHex('63'))).rejects.toMatchObject({ code: 'PN532_SYNTAX_ERROR' });
+  });
+
+  it('SetSerialBaudRate: the answer comes at the old rate, the new rate applies after the host ACK', async () => {
     const card = new EchoCard('A');
     const [hostEnd, devEnd] = createLinkPair();
     const sim = startPn532Simulator({ link: devEnd, baudRate: 9600, field: { card }, startAwake: true });
-    const pn = new Pn532({ link: hostEnd, wakeUp: false, baudRate: 9600 });
+    const chunks: number[] = [];
+    hostEnd.onData((c) => chunks.push(c.length));
+    const slow = new Pn532({ link: hostEnd, wakeUp: false, baudRate: 9600 });
+    await slow.inListPassiveTarget('A');
+    await slow.inDataExchange(1, new Uint8Array(100));
+    // At 9600 baud the line carries about 2 bytes per 2 ms: the simulator sends byte by byte.
+    expect(Math.max(...chunks)).toBe(1);
+    await slow.command(0x10, Uint8Array.of(0x04)); // 115200
+    expect(Math.max(...chunks)).toBe(1);
+    await hostEnd.write(fromHex('0000FF00FF00'));
+    slow.close();
+    const fast = new Pn532({ link: hostEnd, wakeUp: false, baudRate: 115200 });
+    cleanups.push(async () => {
+      fast.close();
+      await sim.stop();
+    });
+    chunks.length = 0;
+    await fast.inDataExchange(1, new Uint8Array(100));
+    // At 115200 baud, 2 ms of line is 23 bytes.
+    expect(Math.max(...chunks)).toBe(23);
+  });
+
+  it('paces its output at the baud rate: chunks of about 2 ms of line, in order', async () => {
+    const card = new EchoCard('A');
+    const [hostEnd, devEnd] = createLinkPair();
+    const sim = startPn532Simulator({ link: devEnd, baudRate: 57600, field: { card }, startAwake: true });
+    const pn = new Pn532({ link: hostEnd, wakeUp: false, baudRate: 57600 });
     cleanups.push(async () => {
       pn.close();
       await sim.stop();
     });
+    const chunks: number[] = [];
+    hostEnd.onData((c) => chunks.push(c.length));
     await pn.inListPassiveTarget('A');
-    const apdu = new Uint8Array(200);
-    const t0 = performance.now();
-    await pn.inDataExchange(1, apdu);
-    const ms = performance.now() - t0;
-    // Out: 200 + 11 bytes of command frame; back: ACK 6 + answer 202 + 10: about 430 bytes at 960 B/s.
-    expect(ms).toBeGreaterThan(300);
+    chunks.length = 0;
+    const apdu = new Uint8Array(200).map((_, i) => i);
+    expect(toHex(await pn.inDataExchange(1, apdu))).toBe(toHex(apdu) + '9000');
+    // ACK (6) + answer frame (7 + 2 + 1 + 202): split into chunks of 11 bytes (57600 baud × 2 ms).
+    expect(chunks.reduce((a, b) => a + b, 0)).toBe(6 + 212);
+    expect(Math.max(...chunks)).toBe(11);
+    expect(chunks.length).toBeGreaterThanOrEqual(Math.ceil(212 / 11));
   });
 });
