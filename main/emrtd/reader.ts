@@ -125,6 +125,13 @@ function isCardLost(e: unknown): boolean {
   return e instanceof TimeoutError || (e instanceof DeviceError && (e.code === 'CARD_LOST' || e.code === 'TIMEOUT' || e.code === 'NO_CARD'));
 }
 
+/** Internal: the chip did not come back in time (its cause is what gets thrown). */
+class ResumeFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('resume failed');
+  }
+}
+
 function nextLower(le: number): number | undefined {
   return LE_LADDER.find((x) => x < le);
 }
@@ -206,11 +213,15 @@ class Reader {
       try {
         if (isCardLost(err)) {
           if (!this.transport.reconnect) throw err;
-          await this.transport.reconnect({ timeoutMs, signal: this.opts.signal });
+          // The chip did not come back within the resume time: give up (no further attempts).
+          await this.transport.reconnect({ timeoutMs, signal: this.opts.signal }).catch((e: unknown) => {
+            throw new ResumeFailed(e);
+          });
         }
         await this.authenticate();
         return;
       } catch (e) {
+        if (e instanceof ResumeFailed) throw e.cause;
         if (!isRecoverable(e) || e === err) throw e;
         err = e;
       }

@@ -116,7 +116,8 @@ describe('kiosk read over a pty against kiosk simulate nfc', () => {
     expect(out.files.DG15).toBe(toHex(pacePassport.files.get(0x010f)!));
     expect(out.dg1).toMatchObject({ valid: true, format: 'TD3', fields: { documentNumber: 'L898902C3', surname: 'ERIKSSON' } });
     expect(out.faceImage).toMatchObject({ format: 'jpeg', width: 240, height: 320, bytes: toHex(pacePassport.face.bytes) });
-    expect(out.passiveAuthentication.status).toBe('not-performed');
+    // No CSCA given (no --trust, no trust store in the data dir): the SOD verifies but is not verifiable to a CSCA.
+    expect(out.passiveAuthentication.status).toBe('unknown-signer');
     expect(out.activeAuthentication.status).toBeDefined();
     expect(out.chipAuthentication.status).toBe('not-supported');
     expect(Object.keys(out.timings.perFileMs)).toEqual(['COM', 'DG1', 'SOD', 'DG2', 'DG15']);
@@ -148,6 +149,25 @@ describe('kiosk read over a pty against kiosk simulate nfc', () => {
     expect(out.le).toBe(96);
     expect(out.dg1.valid).toBe(true);
     expect(out.faceImage.width).toBe(240);
+  }, 90_000);
+
+  it('reads by PACE with the CAN', async () => {
+    pty = await createPtyPair();
+    sim = await startSimulator(['--port', pty.a, '--passport', path.join(dir, 'pace')]);
+    const r = await runKiosk(['read', '--nfc', pty.b, '--can', pacePassport.can, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, any>;
+    expect(out.accessControl.protocol).toBe('PACE');
+    expectFiles(out, pacePassport);
+    expect(r.stderr).not.toContain('"progress"');
+  }, 90_000);
+
+  it('exits 3 when the passport is lifted and not put back', async () => {
+    pty = await createPtyPair();
+    sim = await startSimulator(['--port', pty.a, '--passport', path.join(dir, 'bac'), '--lift-after-bytes', '3000', '--back-after-ms', '600000']);
+    const r = await runKiosk(['read', '--nfc', pty.b, '--timeout-ms', '1500', ...mrzArgs]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toBe('');
   }, 90_000);
 
   it('exits 5 with "the MRZ may be misread" for a wrong MRZ', async () => {

@@ -4,6 +4,8 @@
  * behaviours against the real virtual chip (BAC/PACE, secure messaging) are in reader.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { KioskError } from '../../../main/base/errors.js';
 import { concatBytes } from '../../../main/base/bytes.js';
 import { DeviceError } from '../../../main/base/errors.js';
 import { encodeTlv } from '../../../main/base/tlv.js';
@@ -228,5 +230,33 @@ describe('readPassport (plain test chip)', () => {
     expect(r.files.DG2).toEqual(big);
     // Offsets of 32768 and above go with READ BINARY B1 (offset in DO54).
     expect(chip.log.some((l) => l.startsWith('READ 32') && Number(l.split(' ')[1]) >= 32768)).toBe(true);
+  });
+
+  it('under random chip answers, fails only with typed errors and never loops forever', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 40 }), fc.constantFrom(0x9000, 0x6282, 0x6700, 0x6b00, 0x6c10, 0x6c00, 0x6a82, 0x6982, 0x6f00, 0x6100)), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        async (answers) => {
+          let i = 0;
+          const t: ApduTransport = {
+            maxLe: 231,
+            async transmit() {
+              const [data, sw] = answers[i++ % answers.length]!;
+              if (i > 5000) throw new Error('reader loops');
+              return encodeResponseApdu(data, sw);
+            },
+          };
+          try {
+            await readPassport(t, { kind: 'mrz', mrzInformation: 'x' }, { access: plainAccess({ n: 0 }), resume: false });
+          } catch (e) {
+            if (!(e instanceof KioskError)) throw e;
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
