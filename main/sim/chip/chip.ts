@@ -475,7 +475,12 @@ export function createVirtualChip(opts: VirtualChipOptions): VirtualChip {
         break;
     }
     for (const ext of extensions) {
-      const r = ext.handle(cmd, ctx);
+      let r: Answer | undefined;
+      try {
+        r = ext.handle(cmd, ctx);
+      } catch {
+        return sw(0x6f00); // a failing extension must not take the chip (and the simulator) down
+      }
       if (r) return r;
     }
     if (cmd.ins === 0x22) return sw(0x6a86);
