@@ -155,6 +155,9 @@ function analyse(
     });
   } else if (!/^[A-Z<]$/.test(code[1] ?? '')) {
     errors.push({ code: 'MRZ_DOCUMENT_CODE', field: 'documentCode', message: 'second character of the document code must be a letter or <', ...at(layout.documentCode, 1) });
+  } else if (code[1] === 'V' && (layout.format === 'TD1' || layout.format === 'TD2')) {
+    // Parts 5 and 6: the second character is at the issuer's discretion, except V.
+    errors.push({ code: 'MRZ_DOCUMENT_CODE', field: 'documentCode', message: 'V is not allowed as second character of a TD1 or TD2 document code', ...at(layout.documentCode, 1) });
   }
 
   // Countries.

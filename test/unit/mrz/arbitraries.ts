@@ -33,7 +33,9 @@ export function validFields(format: MrzFormat): fc.Arbitrary<MrzFields> {
     : str(ALNUM, 1, 9);
   return fc
     .record({
-      documentCode: fc.tuple(fc.constantFrom(...CODE_LETTERS[format]), fc.oneof(fc.constant(''), fc.constantFrom(...LETTERS))).map(([a, b]) => a + b),
+      documentCode: fc
+        .tuple(fc.constantFrom(...CODE_LETTERS[format]), fc.oneof(fc.constant(''), fc.constantFrom(...LETTERS.filter((c) => c !== 'V' || format === 'TD3' || format.startsWith('MRV')))))
+        .map(([a, b]) => a + b),
       issuingState: fc.constantFrom(...COUNTRIES),
       nationality: fc.constantFrom(...COUNTRIES),
       surname: words(1, 3),

@@ -78,6 +78,11 @@ describe('formats', () => {
     expect(p.errors).toContainEqual(expect.objectContaining({ code: 'MRZ_DOCUMENT_CODE', field: 'documentCode', line: 1, column: 1 }));
     const td2 = parse(['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', TD2[1]!]);
     expect(codes(td2)).toContain('MRZ_DOCUMENT_CODE');
+    // Parts 5 and 6: V is not allowed as the second character of a TD1 or TD2 document code.
+    expect(parse(['IVUTOD231458907ABC<<<<<<<<<<<<', TD1[1]!, TD1[2]!]).errors).toEqual([
+      expect.objectContaining({ code: 'MRZ_DOCUMENT_CODE', line: 1, column: 2 }),
+    ]);
+    expect(parse(['IDUTOD231458907ABC<<<<<<<<<<<<', TD1[1]!, TD1[2]!]).valid).toBe(true);
   });
 });
 
