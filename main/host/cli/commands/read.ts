@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import nodePath from 'node:path';
 import { DeviceError, isKioskError, KioskError, TimeoutError, UsageError } from '../../../base/errors.js';
 import type { Logger } from '../../../base/log.js';
 import { mrzInformation, parseMrz } from '../../../mrz/index.js';
@@ -5,6 +7,8 @@ import type { MrzResult } from '../../../mrz/types.js';
 import { AccessDeniedError } from '../../../emrtd/apdu.js';
 import type { AccessKey } from '../../../emrtd/access.js';
 import { readPassport, type ReadableFile, type ReadProgress, type ReadResult } from '../../../emrtd/reader.js';
+import { authenticateChip, MemoryTrustStore, type Certificate, type Crl } from '../../../emrtd/pki/index.js';
+import { openTrustStore, trustStoreFromBytes } from '../../../emrtd/trust-store.js';
 import { Pn532, Pn532CardTransport, type Pn532Target } from '../../../devices/pn532/index.js';
 import { openSerialLink, type SerialLink } from '../../../devices/serial/index.js';
 import { optFlag, optList, optNumber, optString, parseArgs } from '../args.js';
@@ -41,44 +45,79 @@ const USAGE =
 
 export const ACCESS_DENIED_MESSAGE = 'The chip refused the access key: the MRZ may be misread — please check it (document number, date of birth, date of expiry).';
 
-/** Authentication results in the contract's shape. `verify` fills them; the defaults say "not performed". */
+/** Authentication results in the contract's shape (ARCHITECTURE.md), from main/emrtd/pki authenticateChip. */
 export interface Verification {
   passiveAuthentication: {
     status: 'valid' | 'invalid' | 'unknown-signer' | 'not-performed';
     signatureValid: boolean | null;
     dataGroupHashes: Record<string, boolean>;
     documentSigner: Record<string, unknown> | null;
-    reasons: string[];
+    csca?: Record<string, unknown> | null;
+    sod?: Record<string, unknown> | null;
+    reasons: { code: string; message: string }[];
   };
-  activeAuthentication: { status: 'valid' | 'invalid' | 'not-supported' | 'not-performed'; reasons?: string[] };
-  chipAuthentication: { status: 'valid' | 'invalid' | 'not-supported' | 'not-performed'; reasons?: string[] };
+  activeAuthentication: { status: 'valid' | 'invalid' | 'not-supported' | 'not-performed'; algorithm?: string | null; reasons?: { code: string; message: string }[] };
+  chipAuthentication: { status: 'valid' | 'invalid' | 'not-supported' | 'not-performed'; protocol?: string | null; reasons?: { code: string; message: string }[] };
   timings: Record<string, number>;
 }
 
 export interface VerifyContext {
-  /** Trust store inputs given with --trust (PEM/DER CSCA certificates, master lists, CRLs). */
+  /** Trust store inputs given with --trust: CSCA certificates (PEM/DER), master lists, CRLs, or trust store folders. */
   trust: string[];
   dataDir: string;
   log: Logger;
 }
 
 /**
- * The verification phase (Passive, Active and Chip Authentication). Not performed in this build:
- * main/emrtd/pki adds it here. Everything it needs is in `read` (files, parsed DGs, and
- * `read.session.channel` to keep talking to the chip for Active Authentication).
+ * The trust store of a read: the data dir's ($KIOSK_DATA_DIR/trust, when it exists) plus the
+ * --trust inputs (files are trusted as given; a folder is a trust store folder, or else every file
+ * in it is taken). Files that cannot be used are logged and left out.
  */
-export async function verify(read: ReadResult, _ctx: VerifyContext): Promise<Verification> {
+export function readTrustStore(ctx: VerifyContext): MemoryTrustStore {
+  const anchors: Certificate[] = [];
+  const crls: Crl[] = [];
+  const addStore = (dir: string): void => {
+    const s = openTrustStore(dir);
+    anchors.push(...s.anchors);
+    crls.push(...s.crls);
+  };
+  const dataTrust = nodePath.join(ctx.dataDir, 'trust');
+  if (existsSync(nodePath.join(dataTrust, 'certs'))) addStore(dataTrust);
+  const items: { name: string; bytes: Uint8Array }[] = [];
+  for (const t of ctx.trust) {
+    if (!existsSync(t)) throw new UsageError('FILE_NOT_FOUND', `--trust: no such file or folder: ${t}`);
+    if (statSync(t).isDirectory()) {
+      if (existsSync(nodePath.join(t, 'certs'))) addStore(t);
+      else for (const f of readdirSync(t).sort()) if (statSync(nodePath.join(t, f)).isFile()) items.push({ name: f, bytes: new Uint8Array(readFileSync(nodePath.join(t, f))) });
+    } else items.push({ name: nodePath.basename(t), bytes: new Uint8Array(readFileSync(t)) });
+  }
+  const { store, outcomes } = trustStoreFromBytes(items);
+  for (const o of outcomes) if (!o.ok) ctx.log.warn('trust input not used', { file: o.file, code: o.error?.code });
+  return new MemoryTrustStore([...anchors, ...store.anchors], [...crls, ...store.crls]);
+}
+
+/**
+ * The verification phase: Active Authentication, Chip Authentication (new session keys, reading
+ * goes on under them) and Passive Authentication, each with its own status. Exit codes do not
+ * depend on them (the kiosk core decides).
+ */
+export async function verify(read: ReadResult, ctx: VerifyContext): Promise<Verification> {
+  const trustStore = readTrustStore(ctx);
+  const r = await authenticateChip({ files: read.files, channel: () => read.session.channel, trustStore });
+  const pa = r.passiveAuthentication;
   return {
     passiveAuthentication: {
-      status: 'not-performed',
-      signatureValid: null,
-      dataGroupHashes: {},
-      documentSigner: null,
-      reasons: [read.files.SOD ? 'passive authentication is not available in this build' : 'the chip has no EF.SOD'],
+      status: pa.status,
+      signatureValid: pa.signatureValid,
+      dataGroupHashes: pa.dataGroupHashes,
+      documentSigner: pa.documentSigner ? { ...pa.documentSigner } : null,
+      csca: pa.csca ? { ...pa.csca } : null,
+      sod: pa.sod ? { ...pa.sod } : null,
+      reasons: pa.reasons,
     },
-    activeAuthentication: { status: read.files.DG15 ? 'not-performed' : 'not-supported' },
-    chipAuthentication: { status: read.files.DG14 ? 'not-performed' : 'not-supported' },
-    timings: {},
+    activeAuthentication: { status: r.activeAuthentication.status, algorithm: r.activeAuthentication.algorithm, reasons: r.activeAuthentication.reasons },
+    chipAuthentication: { status: r.chipAuthentication.status, protocol: r.chipAuthentication.protocol, reasons: r.chipAuthentication.reasons },
+    timings: { passiveAuthenticationMs: r.timings.passiveMs, activeAuthenticationMs: r.timings.activeMs, chipAuthenticationMs: r.timings.chipMs },
   };
 }
 
@@ -166,6 +205,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const maxLe = optNumber(args, 'max-le');
   if (baudRate <= 0 || timeoutMs <= 0) throw new UsageError('BAD_VALUE', '--baud and --timeout-ms must be positive');
   const files = optList(args, 'files');
+  for (const t of optList(args, 'trust')) if (!existsSync(t)) throw new UsageError('FILE_NOT_FOUND', `--trust: no such file or folder: ${t}`);
   for (const f of files) if (!READABLE.includes(f as ReadableFile)) throw new UsageError('BAD_VALUE', `--files: unknown file ${f}`);
   const { key } = accessKeyFromArgs({
     mrz: optList(args, 'mrz'),

@@ -1,6 +1,7 @@
 import { UsageError } from '../../../base/errors.js';
 import { openSerialLink } from '../../../devices/serial/index.js';
 import { createVirtualChip, type ChipExtension, type ChipFaults, type VirtualChip } from '../../../sim/chip/index.js';
+import { chipAuthExtensions } from '../../../sim/chip-auth/index.js';
 import { generatePassport, loadPassport, savePassport, type GeneratedPassport, type GenerateOptions } from '../../../sim/passport/index.js';
 import { openPn532SimulatorOnPort } from '../../../sim/pn532/index.js';
 import { optFlag, optList, optNumber, optString, parseArgs } from '../args.js';
@@ -44,9 +45,9 @@ const SPEC = {
 const USAGE =
   'usage: kiosk simulate nfc --port PATH [--baud N] (--passport DIR | --generate [--mrz LINE...] [--pace|--bac-only] [--face jpeg|jpeg2000] [--dg14] [--dg15] [--save DIR]) [--lift-after-bytes N] [--back-after-ms N] [--max-le N] [--bad-mac-after N]';
 
-/** Extensions of the virtual chip for a passport (Active/Chip Authentication plug in here). */
-export function chipExtensions(_passport: GeneratedPassport): ChipExtension[] {
-  return [];
+/** Extensions of the virtual chip for a passport: Active and Chip Authentication with the passport's keys. */
+export function chipExtensions(passport: GeneratedPassport): ChipExtension[] {
+  return chipAuthExtensions(passport.keys);
 }
 
 export function buildChip(passport: GeneratedPassport, o: { faults?: ChipFaults; chipTime?: boolean; kind?: 'A' | 'B' } = {}): VirtualChip {
