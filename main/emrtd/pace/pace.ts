@@ -97,15 +97,23 @@ export async function performPace(transport: ApduTransport, password: PacePasswo
     throw new AccessControlError('PACE_FAILED', `PACE ${step} failed (${swHex(r.sw)})`, { step, sw: swHex(r.sw) });
   };
 
-  // 1. MSE:Set AT.
-  const sendId = info.parameterId !== undefined && ((opts.parameterId ?? 'always') === 'always' || (opts.paceInfoCount ?? 1) > 1);
-  const mse = concatBytes(
+  // 1. MSE:Set AT. When the chip refuses it for its parameters (6A80/6A86), try once more with
+  // DO84 the other way round: some chips want the parameter id although EF.CardAccess lists one
+  // set, a few refuse it then.
+  const mseData = (withId: boolean): Uint8Array => concatBytes(
     Uint8Array.of(0x80), Uint8Array.of(encodeOid(info.oid).length), encodeOid(info.oid),
     Uint8Array.of(0x83, 0x01, password.kind === 'mrz' ? 0x01 : 0x02),
-    sendId ? Uint8Array.of(0x84, 0x01, info.parameterId!) : new Uint8Array(0),
+    withId ? Uint8Array.of(0x84, 0x01, info.parameterId!) : new Uint8Array(0),
   );
-  const mseResp = parseResponseApdu(await transport.transmit(encodeCommandApdu({ cla: 0x00, ins: 0x22, p1: 0xc1, p2: 0xa4, data: mse })));
-  if (mseResp.sw !== 0x9000 && (mseResp.sw & 0xfff0) !== 0x63c0) {
+  const mseOk = (sw: number): boolean => sw === 0x9000 || (sw & 0xfff0) === 0x63c0;
+  let sendId = info.parameterId !== undefined && ((opts.parameterId ?? 'always') === 'always' || (opts.paceInfoCount ?? 1) > 1);
+  let mseResp = parseResponseApdu(await transport.transmit(encodeCommandApdu({ cla: 0x00, ins: 0x22, p1: 0xc1, p2: 0xa4, data: mseData(sendId) })));
+  if ((mseResp.sw === 0x6a80 || mseResp.sw === 0x6a86) && info.parameterId !== undefined && (opts.paceInfoCount ?? 1) <= 1) {
+    sendId = !sendId;
+    opts.log?.info('MSE:Set AT refused; retrying with the parameter id toggled', { sw: swHex(mseResp.sw), parameterIdSent: sendId });
+    mseResp = parseResponseApdu(await transport.transmit(encodeCommandApdu({ cla: 0x00, ins: 0x22, p1: 0xc1, p2: 0xa4, data: mseData(sendId) })));
+  }
+  if (!mseOk(mseResp.sw)) {
     throw new AccessControlError('PACE_FAILED', `PACE MSE:Set AT failed (${swHex(mseResp.sw)})`, { step: 'MSE:Set AT', sw: swHex(mseResp.sw) });
   }
 

@@ -125,3 +125,27 @@ describe('ICAO 9303-11 Appendix G.1: PACE ECDH-GM brainpoolP256r1 AES-128', () =
     await expect(p).rejects.toMatchObject({ message: expect.stringMatching(/MRZ may be misread/) });
   });
 });
+
+describe('MSE:Set AT parameter id fallback', () => {
+  it('retries without DO84 when a chip with one parameter set refuses it, and goes on', async () => {
+    const info = parseCardAccess(fromHex(v.efCardAccess)).paceInfos[0]!;
+    const steps = [
+      { command: v.apdus[0].command, response: '6A80' },
+      { command: '0022C1A40F800A04007F00070202040202830101', response: '9000' },
+      ...v.apdus.slice(1),
+    ];
+    const r = await performPace(scripted(steps), { kind: 'mrz', mrzInformation: v.mrzInformation }, info, {
+      random: fixedRandom(v.mapping.pcdPrivate, v.keyAgreement.pcdPrivate),
+    });
+    expect(r.parameterIdSent).toBe(false);
+    expect(toHex(r.ksMac)).toBe(v.ksMac);
+  });
+  it('gives up with AccessControlError PACE_FAILED when both forms are refused', async () => {
+    const info = parseCardAccess(fromHex(v.efCardAccess)).paceInfos[0]!;
+    const steps = [
+      { command: v.apdus[0].command, response: '6A80' },
+      { command: '0022C1A40F800A04007F00070202040202830101', response: '6A80' },
+    ];
+    await expect(performPace(scripted(steps), { kind: 'mrz', mrzInformation: v.mrzInformation }, info)).rejects.toMatchObject({ code: 'PACE_FAILED' });
+  });
+});
