@@ -24,7 +24,7 @@ export interface FaceImage {
 export interface BiometricHeader {
   /** 87: format owner (0x0101 = ISO/IEC JTC 1/SC 37). */
   formatOwner?: number;
-  /** 88: format type (0x0008 = ISO/IEC 19794-5 face). */
+  /** 88: format type (0x0008 = ISO/IEC 19794-5 face, 0x002A = ISO/IEC 39794-5 face). */
   formatType?: number;
   /** 81: biometric type (0x02 = facial features). */
   biometricType?: number;

@@ -162,7 +162,8 @@ export function iso39794FaceBlock(image: Uint8Array, o: { jpeg2000: boolean; wid
   const small = (n: number): Uint8Array => uintToBytes(n, n > 0x7fff ? 3 : n > 0x7f ? 2 : 1);
   const imageInformation2D = der.ctx(
     1,
-    der.ctx(0, der.ctxPrim(0, small(o.jpeg2000 ? 3 : 0))), // imageDataFormat code: 0 jpeg, 3 jpeg2000 lossy (per ISO/IEC 39794-5 ImageDataFormatCode)
+    // imageDataFormat: CHOICE { code [0] } with ImageDataFormatCode unknown(0), jpeg(2), jpeg2000Lossy(3), jpeg2000Lossless(4).
+    der.ctx(0, der.ctxPrim(0, small(o.jpeg2000 ? 3 : 2))),
     der.ctx(7, der.ctxPrim(0, small(o.width)), der.ctxPrim(1, small(o.height))),
   );
   const twoD = der.ctx(0, der.ctxPrim(0, image), imageInformation2D);
@@ -178,8 +179,8 @@ export function buildDg2(faceBlock: Uint8Array, encoding: 'ISO19794-5' | 'ISO397
     encodeTlv(0x81, Uint8Array.of(0x02)), // biometric type: facial features
     encodeTlv(0x82, Uint8Array.of(0x00)), // subtype: none
     encodeTlv(0x87, Uint8Array.of(0x01, 0x01)), // format owner: ISO/IEC JTC 1/SC 37
-    // Format type: 0x0008 face image (19794-5). The 39794-5 CBEFF format type is given as 0x0040 here: unverified.
-    encodeTlv(0x88, encoding === 'ISO19794-5' ? Uint8Array.of(0x00, 0x08) : Uint8Array.of(0x00, 0x40)),
+    // Format type (IBIA CBEFF registry): 0x0008 ISO/IEC 19794-5 face image, 0x002A ISO/IEC 39794-5 (g3-binary-face-image).
+    encodeTlv(0x88, encoding === 'ISO19794-5' ? Uint8Array.of(0x00, 0x08) : Uint8Array.of(0x00, 0x2a)),
   );
   return encodeTlv(0x75, encodeTlv(0x7f61, encodeTlv(0x02, Uint8Array.of(1)), encodeTlv(0x7f60, header, encodeTlv(0x5f2e, faceBlock))));
 }

@@ -81,6 +81,47 @@ describe('DG2', () => {
     expect({ width: f.info.width, height: f.info.height }).toEqual({ width: 449, height: 598 });
     expect(f.declared).toMatchObject({ width: 449, height: 598 });
   });
+  it('reads an ISO 39794-5 face block with optional blocks around the image (implicit tags, [APPLICATION 5])', () => {
+    const jpeg = fromHex('FFD8FFE000104A46494600010100000100010000' + 'FFC0000B08014000F001011100' + 'FFD9');
+    const t = (tag: number, ...v: Uint8Array[]) => encodeTlv(tag, ...v);
+    const block = t(
+      0x65,
+      t(0xa0, t(0x80, Uint8Array.of(3)), t(0x81, Uint8Array.of(0x07, 0xe3))),
+      t(
+        0xa1,
+        t(
+          0x30,
+          t(0x80, Uint8Array.of(1)),
+          t(
+            0xa1,
+            t(
+              0xa0,
+              t(
+                0xa0,
+                t(0x80, jpeg),
+                t(0xa1, t(0xa0, t(0x80, Uint8Array.of(2))), t(0xa1, t(0xa0, t(0x80, Uint8Array.of(1)))), t(0xa7, t(0x80, Uint8Array.of(0x00, 0xf0)), t(0x81, Uint8Array.of(0x01, 0x40)))),
+                t(0xa2, t(0xa0, t(0x80, Uint8Array.of(1)))),
+              ),
+            ),
+          ),
+          t(0xa2, t(0x80, Uint8Array.of(0x07, 0xe8)), t(0x81, Uint8Array.of(4))),
+          t(0xa3, t(0x30, t(0xa0, t(0x80, Uint8Array.of(1)), t(0x81, Uint8Array.of(1))))),
+        ),
+      ),
+    );
+    const dg2 = t(0x75, t(0x7f61, t(0x02, Uint8Array.of(1)), t(0x7f60, t(0xa1, t(0x87, fromHex('0101')), t(0x88, fromHex('002A'))), t(0x5f2e, block))));
+    const d = parseDg2(dg2);
+    expect(d.headers[0]).toMatchObject({ formatOwner: 0x101, formatType: 0x2a });
+    expect(d.faces[0]).toMatchObject({
+      encoding: 'ISO39794-5',
+      info: { format: 'jpeg', width: 240, height: 320 },
+      declared: { imageDataType: 2, width: 240, height: 320, version: '3/2019' },
+    });
+    // The same block inside a constructed BDB (7F2E) is read too.
+    const dg2c = t(0x75, t(0x7f61, t(0x02, Uint8Array.of(1)), t(0x7f60, t(0xa1, t(0x87, fromHex('0101'))), t(0x7f2e, block))));
+    expect(parseDg2(dg2c).faces[0]!.info.height).toBe(320);
+  });
+
   it('refuses a DG2 without a data block and one with a record longer than its bytes', () => {
     const noBdb = encodeTlv(0x75, encodeTlv(0x7f61, encodeTlv(0x02, Uint8Array.of(1)), encodeTlv(0x7f60, encodeTlv(0xa1, encodeTlv(0x81, Uint8Array.of(2))))));
     expect(() => parseDg2(noBdb)).toThrow(expect.objectContaining({ code: 'LDS_NO_BDB' }));

@@ -42,6 +42,7 @@ describe('generatePassport', () => {
     expect(face.encoding).toBe('ISO39794-5');
     expect(face.info).toMatchObject({ format: 'jpeg2000', container: 'j2k' });
     expect(face.declared).toMatchObject({ width: face.info.width, height: face.info.height, imageDataType: 3 });
+    expect(parseDg2(p.files.get(0x0102)!).headers[0]).toMatchObject({ formatOwner: 0x0101, formatType: 0x002a });
     expect(imageInfo(p.face.bytes).format).toBe('jpeg2000');
     expect(parseDg11(p.files.get(0x010b)!).fullName).toBe('ERIKSSON<<ANNA<MARIA');
     expect(parseDg12(p.files.get(0x010c)!).dateOfIssue).toBe('20240415');
