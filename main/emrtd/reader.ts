@@ -62,7 +62,10 @@ export interface ReadOptions {
   accessOptions?: Omit<AccessOptions, 'log'>;
   /** Starting Le; default transport.maxLe. */
   initialLe?: number;
-  /** Called after access control and before any file is read (Chip Authentication can hook in here). */
+  /**
+   * Called once, after the first access control and before the files are read: Chip
+   * Authentication hooks in here (read DG14 with session.readFile, then switch the channel's keys).
+   */
   afterAccess?: (session: ReadSession) => Promise<void>;
 }
 
@@ -72,6 +75,12 @@ export interface ReadSession {
   /** The current secure channel (replaced after a resume). */
   readonly channel: SecureChannel;
   files: Partial<Record<LdsFileName, Uint8Array>>;
+  /**
+   * Reads one file with the reader's machinery (Le ladder, resume). The bytes are kept: the
+   * main read does not read the file again. Resolves with a FileFailure when the file is absent or
+   * protected.
+   */
+  readFile(name: ReadableFile): Promise<Uint8Array | FileFailure>;
 }
 
 export interface FileFailure {
@@ -164,7 +173,15 @@ class Reader {
   readonly session: ReadSession = ((): ReadSession => {
     const getAccess = (): AccessResult => this.access!;
     const getChannel = (): SecureChannel => this.channel;
+    const readFile = async (name: ReadableFile): Promise<Uint8Array | FileFailure> => {
+      const have = this.files[name];
+      if (have) return have;
+      const got = await this.readFile(name);
+      if (got instanceof Uint8Array) this.files[name] = got;
+      return got;
+    };
     return {
+      readFile,
       get access() {
         return getAccess();
       },
@@ -390,7 +407,7 @@ export async function readPassport(transport: ApduTransport, key: AccessKey, opt
       continue;
     }
     const ft = performance.now();
-    const got = await reader.readFile(name);
+    const got = reader.session.files[name] ?? (await reader.readFile(name));
     perFileMs[name] = Math.round((performance.now() - ft) * 10) / 10;
     reader.filesDone++;
     if (!(got instanceof Uint8Array)) {

@@ -232,6 +232,26 @@ describe('readPassport (plain test chip)', () => {
     expect(chip.log.some((l) => l.startsWith('READ 32') && Number(l.split(' ')[1]) >= 32768)).toBe(true);
   });
 
+  it('lets afterAccess read a file (DG14 for Chip Authentication) that the main read then does not read again', async () => {
+    const files = testFiles(300);
+    files.set(0x010e, encodeTlv(0x6e, encodeTlv(0x31, encodeTlv(0x30, Uint8Array.of(0x06, 0x01, 0x2a)))));
+    files.set(0x011e, encodeTlv(0x60, encodeTlv(0x5f01, enc('0107')), encodeTlv(0x5f36, enc('040000')), encodeTlv(0x5c, Uint8Array.of(0x61, 0x75, 0x6e))));
+    const chip = new PlainChip(files);
+    let early: Uint8Array | undefined;
+    const r = await readPassport(chip, { kind: 'mrz', mrzInformation: 'x' }, {
+      access: plainAccess({ n: 0 }),
+      afterAccess: async (session) => {
+        const got = await session.readFile('DG14');
+        if (got instanceof Uint8Array) early = got;
+      },
+    });
+    expect(early).toEqual(files.get(0x010e));
+    expect(r.files.DG14).toEqual(files.get(0x010e));
+    expect(r.dg14?.infos[0]?.oid).toBe('1.2');
+    expect(chip.log.filter((l) => l === 'SELECT 10e')).toHaveLength(1);
+    expect(chip.log.indexOf('SELECT 10e')).toBeLessThan(chip.log.indexOf('SELECT 11e'));
+  });
+
   it('under random chip answers, fails only with typed errors and never loops forever', async () => {
     await fc.assert(
       fc.asyncProperty(
