@@ -132,6 +132,7 @@ export async function establishAccess(transport: ApduTransport, key: AccessKey, 
   let paceInfo: PaceInfo | undefined;
   let paceCount = 0;
   let paceFallbackReason: string | undefined;
+  let paceError: unknown;
   if (cardAccess) {
     try {
       const ca = parseCardAccess(cardAccess);
@@ -159,6 +160,7 @@ export async function establishAccess(transport: ApduTransport, key: AccessKey, 
     } catch (e) {
       if (e instanceof AccessDeniedError || isTransportError(e)) throw e;
       if (key.kind !== 'mrz') throw e;
+      paceError = e;
       paceFallbackReason = `PACE failed (${isKioskError(e) ? (e as KioskError).code : 'error'})`;
       log.warn('PACE failed; falling back to BAC', { code: isKioskError(e) ? e.code : 'UNKNOWN' });
     }
@@ -169,15 +171,28 @@ export async function establishAccess(transport: ApduTransport, key: AccessKey, 
     throw new AccessControlError('CAN_NEEDS_PACE', 'a CAN works only with PACE, and this chip offers no usable PACE');
   }
   const tSel = performance.now();
+  let selectMs = 0;
+  let r: Awaited<ReturnType<typeof performBac>>;
+  let tBac = tSel;
   try {
-    await selectEmrtdApplication(transport);
+    try {
+      await selectEmrtdApplication(transport);
+    } catch (e) {
+      if (e instanceof StatusWordError) throw new AccessControlError('NOT_EMRTD', 'the chip has no eMRTD application', { sw: e.details['sw'] }, { cause: e });
+      throw e;
+    }
+    selectMs = performance.now() - tSel;
+    tBac = performance.now();
+    r = await performBac(transport, key.mrzInformation, { random: opts.random, log });
   } catch (e) {
-    if (e instanceof StatusWordError) throw new AccessControlError('NOT_EMRTD', 'the chip has no eMRTD application', { sw: e.details['sw'] }, { cause: e });
+    // BAC after a failed PACE: a wrong key or a lost chip says so; any other BAC failure (e.g. a
+    // PACE-only chip) reports the PACE failure, which is the real one.
+    if (paceError !== undefined && !(e instanceof AccessDeniedError) && !isTransportError(e)) {
+      log.warn('BAC fallback failed too', { code: isKioskError(e) ? e.code : 'UNKNOWN' });
+      throw paceError;
+    }
     throw e;
   }
-  const selectMs = performance.now() - tSel;
-  const tBac = performance.now();
-  const r = await performBac(transport, key.mrzInformation, { random: opts.random, log });
   const accessControlMs = performance.now() - tBac + (paceInfo && !opts.preferBac ? tSel - tAc : 0);
   log.info('access control done', { protocol: 'BAC' });
   const result: AccessResult = {

@@ -6,7 +6,7 @@ import { mrzInformation } from '../../../main/emrtd/bac.js';
 import { PACE_CURVES, DH_GROUP_NAMES } from '../../../main/emrtd/pace/params.js';
 import type { CipherSuite } from '../../../main/emrtd/crypto/kdf.js';
 import type { ApduTransport } from '../../../main/emrtd/transport.js';
-import { createVirtualChip, type VirtualChip, type VirtualChipOptions } from '../../../main/sim/chip/index.js';
+import { buildCardAccess, createVirtualChip, type VirtualChip, type VirtualChipOptions } from '../../../main/sim/chip/index.js';
 
 const MRZ = mrzInformation('L898902C', '690806', '940623');
 const COM = fromHex('60145F0104303130365F36063034303030305C026175');
@@ -136,6 +136,16 @@ describe('establishAccess against the virtual chip', () => {
       await expect(p).rejects.toBeInstanceOf(AccessDeniedError);
       await expect(p).rejects.toMatchObject({ code: 'ACCESS_DENIED', message: expect.stringMatching(/MRZ may be misread/) });
     }
+  });
+
+  it('falls back to BAC when PACE fails for a protocol reason; reports the PACE failure when BAC fails too', async () => {
+    const p256 = buildCardAccess([{ curve: 'P-256', cipher: 'AES-128' }]);
+    const withBac = chip({ bac: true, pace: { curve: 'brainpoolP256r1', cipher: 'AES-128' } });
+    const r = await establishAccess(chipTransport(withBac), mrzKey, { cardAccess: p256 });
+    expect(r.protocol).toBe('BAC');
+    expect(r.paceFallbackReason).toMatch(/PACE_FAILED/);
+    const paceOnly = chip({ bac: false, pace: { curve: 'brainpoolP256r1', cipher: 'AES-128' } });
+    await expect(establishAccess(chipTransport(paceOnly), mrzKey, { cardAccess: p256 })).rejects.toMatchObject({ code: 'PACE_FAILED' });
   });
 
   it('preferBac runs BAC on a PACE chip', async () => {
