@@ -174,8 +174,14 @@ class Repair {
     for (const p of ps) this.put(p, this.input[p.line]?.[p.index] ?? '');
   }
 
-  fillerize(ps: readonly Pos[], isName: boolean): void {
-    for (const k of definiteFillerOffsets(this.read(ps), isName)) this.put(ps[k]!, '<');
+  /**
+   * K/L in a definite filler run → `<`. Under a check digit only K (K and `<` weigh the same, so the
+   * check cannot decide); an L there changes the check, and is left to the check-driven search.
+   */
+  fillerize(ps: readonly Pos[], isName: boolean, checked = false): void {
+    for (const k of definiteFillerOffsets(this.read(ps), isName)) {
+      if (!checked || this.ch(ps[k]!) === 'K') this.put(ps[k]!, '<');
+    }
   }
 
   forceDigit(p: Pos): void {
@@ -321,7 +327,7 @@ class Repair {
       const extPs = positions(L.optionalData.line, L.optionalData.start, ext.length);
       out.push({ name: 'documentNumber', values: [...docPs, ...extPs.slice(0, -1)], check: extPs[extPs.length - 1]!, alnum: true, emptyMayHaveFiller: false });
     } else {
-      this.fillerize(docPs, false);
+      this.fillerize(docPs, false, true);
       out.push({ name: 'documentNumber', values: docPs, check: { line: L.documentNumberCheck.line, index: L.documentNumberCheck.start }, alnum: true, emptyMayHaveFiller: false });
     }
     for (const [sp, ck, name] of [[L.birthDate, L.birthDateCheck, 'birthDate'], [L.expiryDate, L.expiryDateCheck, 'expiryDate']] as const) {
@@ -331,7 +337,7 @@ class Repair {
     }
     if (L.personalNumber && L.personalNumberCheck) {
       const values = spanPositions(L.personalNumber);
-      this.fillerize(values, false);
+      this.fillerize(values, false, true);
       out.push({ name: 'personalNumber', values, check: { line: L.personalNumberCheck.line, index: L.personalNumberCheck.start }, alnum: true, emptyMayHaveFiller: true });
     }
     return { groups: out, extLength };
@@ -344,7 +350,11 @@ class Repair {
       this.forceDigit(gr.check);
       const values = this.read(gr.values);
       const c = this.ch(gr.check);
-      if (gr.emptyMayHaveFiller && c === '<' && /^<+$/.test(values)) continue;
+      if (gr.emptyMayHaveFiller && c === '<' && /^[<KL]+$/.test(values)) {
+        // A `<` check digit says the field is empty: K and L in it are fillers.
+        for (const p of gr.values) this.put(p, '<');
+        continue;
+      }
       if (!isDigit(c)) continue;
       const base = weightedSum(values);
       if (base < 0 || base === Number(c)) continue;
@@ -373,7 +383,7 @@ class Repair {
     const regions: Pos[][] = [];
     if (L.optionalData) regions.push(positions(L.optionalData.line, L.optionalData.start + extLength, L.optionalData.length - extLength));
     if (L.optionalData2) regions.push(spanPositions(L.optionalData2));
-    for (const r of regions) this.fillerize(r, false);
+    for (const r of regions) this.fillerize(r, false, true);
     if (anyAmbiguous) return;
     const over = L.composite.over.flatMap(spanPositions);
     const c = this.ch(cp);

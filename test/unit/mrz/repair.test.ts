@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { definiteFillerOffsets, parseMrz, type MrzResult } from './helpers.js';
+import { buildMrz, definiteFillerOffsets, parseMrz, type MrzResult } from './helpers.js';
 
 const today = new Date('2026-01-15T00:00:00Z');
 const parse = (lines: string | string[], repair = true): MrzResult => parseMrz(lines, { today, repair });
@@ -141,6 +141,36 @@ describe('OCR repair does not guess', () => {
     expect(r.valid).toBe(false);
     expect(r.errors.map((e) => e.code)).toEqual(['MRZ_CHECK_DIGIT', 'MRZ_CHECK_DIGIT']);
     expect(r.corrections).toEqual([]);
+  });
+});
+
+describe('K and L in filler runs under a check digit', () => {
+  const td1 = (optionalData2: string): string[] =>
+    buildMrz('TD1', { issuingState: 'UTO', nationality: 'UTO', documentNumber: 'D23145890', birthDate: '740812', sex: 'F', expiryDate: '120415', surname: 'ERIKSSON', givenNames: 'ANNA', optionalData2 });
+  it('an L that the composite confirms is data, and stays', () => {
+    const r = parse(td1('AB<<L'));
+    expect(r.valid).toBe(true);
+    expect(r.fields.optionalData2).toBe('AB<<L');
+    expect(r.corrections).toEqual([]);
+  });
+  it('an L read for < is found by the composite', () => {
+    const lines = td1('AB');
+    const r = parse([lines[0]!, at(lines[1]!, 23, 'L'), lines[2]!]);
+    expect(r.valid).toBe(true);
+    expect(r.fields.optionalData2).toBe('AB');
+    expect(r.corrections).toEqual([{ line: 2, column: 23, from: 'L', to: '<', field: 'optionalData2' }]);
+  });
+  it('K weighs the same as < in a check digit: in a definite filler run it is read as <', () => {
+    const lines = td1('AB');
+    const r = parse([lines[0]!, at(lines[1]!, 23, 'K'), lines[2]!]);
+    expect(r.valid).toBe(true);
+    expect(r.corrections).toEqual([{ line: 2, column: 23, from: 'K', to: '<', field: 'optionalData2' }]);
+  });
+  it('an empty personal number with a < check digit holds only fillers', () => {
+    const lines = buildMrz('TD3', { issuingState: 'UTO', nationality: 'UTO', documentNumber: 'AA', birthDate: '740812', sex: 'F', expiryDate: '120415', surname: 'ERIKSSON' });
+    const r = parse([lines[0]!, at(lines[1]!, 30, 'L')]);
+    expect(r.valid).toBe(true);
+    expect(r.corrections).toEqual([{ line: 2, column: 30, from: 'L', to: '<', field: 'personalNumber' }]);
   });
 });
 
