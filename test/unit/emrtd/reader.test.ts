@@ -71,6 +71,18 @@ describe('readPassport against the virtual chip', () => {
     expect(r.files.DG2).toEqual(bacOnly.files.get(0x0102));
   });
 
+  it('reads a PACE-only chip (refuses BAC) on P-384 with AES-256 and on brainpoolP512r1 with 3DES', async () => {
+    for (const pace of [
+      { curve: 'P-384', cipher: 'AES-256' },
+      { curve: 'brainpoolP512r1', cipher: '3DES' },
+    ] as const) {
+      const p = await generatePassport({ accessControl: { bac: false, pace }, sod: false });
+      const r = await readPassport(new InProcessTransport(chipFor(p)), key(p), { files: ['DG1', 'DG2'] });
+      expect(r.accessControl.protocol).toBe('PACE');
+      expect(r.files.DG2).toEqual(p.files.get(0x0102));
+    }
+  });
+
   it('reads by PACE with the CAN', async () => {
     const r = await readPassport(new InProcessTransport(chipFor(withPace)), { kind: 'can', can: withPace.can }, { files: ['DG1'] });
     expect(r.accessControl.protocol).toBe('PACE');

@@ -1,6 +1,9 @@
 import { UsageError } from '../../../base/errors.js';
 import { openSerialLink } from '../../../devices/serial/index.js';
-import { createVirtualChip, type ChipExtension, type ChipFaults, type VirtualChip } from '../../../sim/chip/index.js';
+import { createVirtualChip, type ChipExtension, type ChipFaults, type PaceCipher, type PaceCurve, type VirtualChip } from '../../../sim/chip/index.js';
+
+const PACE_CURVES: readonly PaceCurve[] = ['brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1', 'P-256', 'P-384', 'P-521'];
+const PACE_CIPHERS: readonly PaceCipher[] = ['AES-128', 'AES-192', 'AES-256', '3DES'];
 import { chipAuthExtensions } from '../../../sim/chip-auth/index.js';
 import { generatePassport, loadPassport, savePassport, type GeneratedPassport, type GenerateOptions } from '../../../sim/passport/index.js';
 import { openPn532SimulatorOnPort } from '../../../sim/pn532/index.js';
@@ -10,7 +13,7 @@ import { EXIT } from '../exit-codes.js';
 
 /**
  * `kiosk simulate nfc --port PATH [--baud N] (--passport DIR | --generate [--mrz LINE...]
- *  [--pace|--bac-only] [--face jpeg|jpeg2000] [--dg11] [--dg12] [--dg14] [--dg15] [--no-sod]
+ *  [--pace|--pace-only|--bac-only] [--pace-curve C] [--pace-cipher X] [--face jpeg|jpeg2000] [--dg11] [--dg12] [--dg14] [--dg15] [--no-sod]
  *  [--save DIR]) [--lift-after-bytes N] [--back-after-ms N] [--max-le N] [--bad-mac-after N]
  *  [--no-chip-time]`
  *
@@ -26,6 +29,9 @@ const SPEC = {
   mrz: { type: 'multi' },
   pace: { type: 'boolean' },
   'bac-only': { type: 'boolean' },
+  'pace-only': { type: 'boolean' },
+  'pace-curve': { type: 'string' },
+  'pace-cipher': { type: 'string' },
   face: { type: 'string' },
   'face-encoding': { type: 'string' },
   dg11: { type: 'boolean' },
@@ -43,7 +49,7 @@ const SPEC = {
 } as const;
 
 const USAGE =
-  'usage: kiosk simulate nfc --port PATH [--baud N] (--passport DIR | --generate [--mrz LINE...] [--pace|--bac-only] [--face jpeg|jpeg2000] [--dg14] [--dg15] [--save DIR]) [--lift-after-bytes N] [--back-after-ms N] [--max-le N] [--bad-mac-after N]';
+  'usage: kiosk simulate nfc --port PATH [--baud N] (--passport DIR | --generate [--mrz LINE...] [--pace|--pace-only|--bac-only] [--pace-curve C] [--pace-cipher X] [--face jpeg|jpeg2000] [--dg14] [--dg15] [--save DIR]) [--lift-after-bytes N] [--back-after-ms N] [--max-le N] [--bad-mac-after N]';
 
 /** Extensions of the virtual chip for a passport: Active and Chip Authentication with the passport's keys. */
 export function chipExtensions(passport: GeneratedPassport): ChipExtension[] {
@@ -72,7 +78,16 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     ctx.stderr(USAGE);
     return EXIT.USAGE;
   }
-  if (optFlag(args, 'pace') && optFlag(args, 'bac-only')) throw new UsageError('BAD_OPTIONS', '--pace and --bac-only exclude each other');
+  if ((optFlag(args, 'pace') || optFlag(args, 'pace-only')) && optFlag(args, 'bac-only')) {
+    throw new UsageError('BAD_OPTIONS', '--pace/--pace-only and --bac-only exclude each other');
+  }
+  const curve = optString(args, 'pace-curve') ?? 'brainpoolP256r1';
+  const cipher = optString(args, 'pace-cipher') ?? 'AES-128';
+  if (!PACE_CURVES.includes(curve as PaceCurve)) throw new UsageError('BAD_VALUE', `--pace-curve is one of ${PACE_CURVES.join(', ')}`);
+  if (!PACE_CIPHERS.includes(cipher as PaceCipher)) throw new UsageError('BAD_VALUE', `--pace-cipher is one of ${PACE_CIPHERS.join(', ')}`);
+  const accessControl = optFlag(args, 'bac-only')
+    ? { bac: true }
+    : { bac: !optFlag(args, 'pace-only'), pace: { curve: curve as PaceCurve, cipher: cipher as PaceCipher } };
   const baudRate = optNumber(args, 'baud') ?? 115200;
   if (baudRate <= 0) throw new UsageError('BAD_VALUE', '--baud must be positive');
   const face = optString(args, 'face') ?? 'jpeg';
@@ -94,7 +109,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       dg14: optFlag(args, 'dg14'),
       dg15: optFlag(args, 'dg15'),
       ...(optFlag(args, 'no-sod') ? { sod: false as const } : {}),
-      ...(optFlag(args, 'bac-only') ? { accessControl: { bac: true } } : {}),
+      accessControl,
     };
     passport = await generatePassport(g);
     const save = optString(args, 'save');
