@@ -69,7 +69,10 @@ async function coreOnly(n: number): Promise<number[]> {
   for (let k = 0; k < n; k++) {
     const done = new Promise<void>((resolve) => {
       const off = core.subscribe((e: KioskEvent) => {
-        if (e.type === 'state' && (e.to === 'clear' || e.to === 'referred')) (off(), resolve());
+        if (e.type === 'state' && (e.to === 'clear' || e.to === 'referred')) {
+          off();
+          resolve();
+        }
       });
     });
     const t = performance.now();

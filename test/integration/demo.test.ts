@@ -77,9 +77,22 @@ describe('kiosk demo and kiosk audit verify (CLI, real SQLite file, generated pa
     expect(JSON.parse(v2.stdout).firstBroken).toMatchObject({ seq: Number(seq) - 1, reason: 'hash-mismatch' });
   }, 60_000);
 
+  it('--wire pty drives the MRZ scanner and PN532 simulators over socat pty pairs through the serial drivers', async () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'kiosk-demo-'));
+    dirs.push(d);
+    const r = await kiosk(['demo', '--sessions', '3', '--seed', '11', '--required-checks', 'none', '--wire', 'pty'], d);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.wire).toBe('pty');
+    expect(s.sessions).toBe(3);
+    expect((s.outcomes.CLEAR ?? 0) + (s.outcomes.REFER ?? 0) + (s.outcomes.CANCELLED ?? 0)).toBe(3);
+    expect(s.timings.chipReadMs.n).toBeGreaterThan(0);
+    expect(s.audit.ok).toBe(true);
+  }, 180_000);
+
   it('usage errors exit 2', async () => {
     expect((await kiosk(['demo'], dataDir)).code).toBe(2);
-    expect((await kiosk(['demo', '--sessions', '1', '--wire', 'serial'], dataDir)).code).toBe(2);
+    expect((await kiosk(['demo', '--sessions', '1', '--wire', 'usb'], dataDir)).code).toBe(2);
     expect((await kiosk(['audit'], dataDir)).code).toBe(2);
     expect((await kiosk(['audit', 'verify', '--db', path.join(dataDir, 'nope.db')], dataDir)).code).toBe(2);
   }, 60_000);

@@ -110,8 +110,16 @@ export class DemoPassports {
   }
 }
 
+/** How the demo puts a traveller's document in front of the kiosk. */
+export interface DemoDevices {
+  placeChip(card: SimCard | null): void;
+  present(lines: readonly string[]): void | Promise<void>;
+}
+
 export interface DemoOptions {
   sessions: number;
+  /** Default: the runtime's in-process devices. */
+  devices?: DemoDevices;
   seed?: number;
   /** Officers decide every referral (default true). */
   officers?: boolean;
@@ -199,8 +207,8 @@ async function demoOfficers(rt: KioskRuntime): Promise<{ a: string; b: string }>
 
 /** Runs N traveller sessions one after the other and summarises them. */
 export async function runDemo(rt: KioskRuntime, opts: DemoOptions): Promise<DemoSummary> {
-  const mem = rt.memory;
-  if (!mem) throw new Error('runDemo needs the in-process devices');
+  const mem: DemoDevices | null = opts.devices ?? (rt.memory ? { placeChip: (c) => rt.memory!.placeChip(c), present: (l) => rt.memory!.documents.present(l) } : null);
+  if (!mem) throw new Error('runDemo needs devices: the in-process ones or opts.devices');
   const log = (opts.logger ?? nullLogger).child('demo');
   const seed = opts.seed ?? 1;
   const rnd = seededRandom(seed);
@@ -234,7 +242,7 @@ export async function runDemo(rt: KioskRuntime, opts: DemoOptions): Promise<Demo
       opts.sessionTimeoutMs ?? 120_000,
     );
     const start = performance.now();
-    mem.documents.present(printed);
+    await mem.present(printed);
     let snap: SessionSnapshot;
     try {
       snap = ((await settled) as Extract<KioskEvent, { type: 'state' }>).snapshot;

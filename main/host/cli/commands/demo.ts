@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../../base/errors.js';
 import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../../../kiosk/index.js';
+import { systemClock } from '../../../base/clock.js';
 import { createKioskRuntime } from '../../runtime/index.js';
-import { demoTrustStore, runDemo } from '../../runtime/demo.js';
+import { demoTrustStore, runDemo, type DemoDevices } from '../../runtime/demo.js';
+import { startPtySimulators, type PtySimulators } from '../../runtime/pty.js';
+import { openSerialDevices } from '../../runtime/serial.js';
 import { optFlag, optNumber, optString, parseArgs } from '../args.js';
 import { printJson, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
-const USAGE = 'usage: kiosk demo --sessions N [--seed S] [--wire memory] [--required-checks LIST|none] [--no-officers]';
+const USAGE = 'usage: kiosk demo --sessions N [--seed S] [--wire memory|pty] [--required-checks LIST|none] [--no-officers]';
 
 /**
  * `kiosk demo --sessions N [--seed S]`: N whole traveller sessions through the real core against
@@ -16,6 +19,9 @@ const USAGE = 'usage: kiosk demo --sessions N [--seed S] [--wire memory] [--requ
  * decisions, timings, audit chain). The policy is KIOSK_CONFIG's "policy" (or the default);
  * --required-checks replaces its required document checks (e.g. "none" while the checks module
  * is absent: otherwise every session is referred with CHECK_NOT_RUN, as it must be).
+ * --wire memory (default): the virtual chip behind an in-process APDU transport, MRZ lines handed
+ * straight to the core. --wire pty: the real wire path, the MRZ scanner simulator and the PN532
+ * simulator on socat pty pairs, driven through the serial drivers.
  */
 export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const a = parseArgs(argv, {
@@ -28,7 +34,7 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   const sessions = optNumber(a, 'sessions');
   if (sessions === undefined || sessions < 1 || sessions > 100_000) throw new UsageError('USAGE', `--sessions N (1..100000) is required\n${USAGE}`);
   const wire = optString(a, 'wire') ?? 'memory';
-  if (wire !== 'memory') throw new UsageError('USAGE', `--wire ${wire}: only "memory" (in-process simulators) is available in this build\n${USAGE}`);
+  if (wire !== 'memory' && wire !== 'pty') throw new UsageError('USAGE', `--wire must be memory or pty\n${USAGE}`);
   let policy: PolicyConfig = DEFAULT_POLICY;
   if (ctx.configPath) {
     const cfg = JSON.parse(await readFile(ctx.configPath, 'utf8')) as { policy?: unknown };
@@ -39,12 +45,32 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     const list = rc === 'none' ? [] : rc.split(',').map((s) => s.trim()).filter(Boolean);
     policy = { ...policy, version: `${policy.version}+demo-checks(${list.join(',') || 'none'})`, requiredChecks: list };
   }
-  const rt = await createKioskRuntime({ dataDir: ctx.dataDir, policy, logger: ctx.log, trustStore: demoTrustStore(), kioskId: 'demo' });
+  const trustStore = demoTrustStore();
+  let sims: PtySimulators | null = null;
+  let devices: DemoDevices | undefined;
+  if (wire === 'pty') {
+    sims = await startPtySimulators({ logger: ctx.log });
+    devices = sims;
+  }
   try {
-    const summary = await runDemo(rt, { sessions, seed: optNumber(a, 'seed') ?? 1, officers: !optFlag(a, 'no-officers'), logger: ctx.log });
-    printJson(ctx, { ...summary, wire, dataDir: rt.paths.dataDir, db: rt.paths.db });
-    return summary.audit.ok ? EXIT.OK : EXIT.INVALID_DOCUMENT;
+    const rt = await createKioskRuntime({
+      dataDir: ctx.dataDir,
+      policy,
+      logger: ctx.log,
+      trustStore,
+      kioskId: 'demo',
+      ...(sims
+        ? { devices: await openSerialDevices({ mrz: { path: sims.mrzPath, framing: 'auto', dedupWindowMs: 0 }, nfc: { path: sims.nfcPath }, trustStore, clock: systemClock, logger: ctx.log }) }
+        : {}),
+    });
+    try {
+      const summary = await runDemo(rt, { sessions, seed: optNumber(a, 'seed') ?? 1, officers: !optFlag(a, 'no-officers'), logger: ctx.log, ...(devices ? { devices } : {}) });
+      printJson(ctx, { ...summary, wire, dataDir: rt.paths.dataDir, db: rt.paths.db });
+      return summary.audit.ok ? EXIT.OK : EXIT.INVALID_DOCUMENT;
+    } finally {
+      await rt.close();
+    }
   } finally {
-    await rt.close();
+    await sims?.close();
   }
 }
