@@ -1,0 +1,160 @@
+/**
+ * The kiosk's serial devices on the real wire: startSimulatedDevices (MRZ scanner and PN532
+ * simulators on socat ptys) + openSerialDevices (the product's drivers on the other ends).
+ * A passport placed → the DocumentSource emits the document; the ChipReaderPort reads the chip
+ * through the PN532 with Passive Authentication against the returned trust store. Scanner
+ * unplugged → fault; plugged back → recovered.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../main/base/clock.js';
+import { KioskError } from '../../main/base/errors.js';
+import { openSerialDevices, type SerialDevices } from '../../main/host/devices/serial.js';
+import { simulatedPassport, startSimulatedDevices, type SimulatedDevices, type SimulatedPassport } from '../../main/host/devices/simulated.js';
+import type { DocumentSourceEvent } from '../../main/kiosk/index.js';
+import { parseMrz } from '../../main/mrz/index.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+});
+
+let genuine: SimulatedPassport;
+beforeAll(async () => {
+  genuine = await simulatedPassport('genuine');
+}, 60_000);
+
+async function wire(p: SimulatedPassport = genuine): Promise<{ sim: SimulatedDevices; dev: SerialDevices; events: DocumentSourceEvent[] }> {
+  const sim = await startSimulatedDevices();
+  cleanups.push(() => sim.close());
+  const dev = await openSerialDevices(sim.config, { trustStore: p.trustStore, clock: systemClock, reconnectIntervalMs: 100, cardWaitMs: 5000 });
+  cleanups.push(() => dev.close());
+  const events: DocumentSourceEvent[] = [];
+  dev.documents.subscribe((e) => events.push(e));
+  return { sim, dev, events };
+}
+
+async function until<T>(f: () => T | undefined, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = f();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The access key from the printed MRZ, as the kiosk makes it. */
+function keyOf(p: SimulatedPassport) {
+  const f = parseMrz(p.mrz).fields;
+  return { documentNumber: f.documentNumber!, birthDate: f.birthDate!, expiryDate: f.expiryDate!, mrzLines: p.mrz };
+}
+
+describe('simulated devices on ptys, driven by openSerialDevices', () => {
+  it('a genuine passport: the document event, then a chip read with PACE and Passive Authentication valid', async () => {
+    const { sim, dev, events } = await wire();
+    expect(dev.status().map((s) => [s.kind, s.status])).toEqual([
+      ['mrz-scanner', 'ok'],
+      ['nfc-reader', 'ok'],
+    ]);
+    await sim.placePassport({ mrz: genuine.mrz, card: genuine.card });
+    const doc = await until(() => events.find((e) => e.type === 'document'), 10_000, 'the document event');
+    expect(events[0]).toEqual({ type: 'document-present' });
+    if (doc.type !== 'document') throw new Error('unreachable');
+    expect(doc.document.lines).toEqual(genuine.mrz);
+    expect(doc.document.mrz.valid).toBe(true);
+    const f = doc.document.mrz.fields;
+    const progress: string[] = [];
+    const r = await dev.chip.read(
+      { documentNumber: f.documentNumber!, birthDate: f.birthDate!, expiryDate: f.expiryDate!, mrzLines: doc.document.lines },
+      { onProgress: (p) => progress.push(p.file) },
+    );
+    expect(r.accessControl).toMatchObject({ protocol: 'PACE', status: 'success' });
+    expect(r.passiveAuthentication.status).toBe('valid');
+    expect(r.passiveAuthentication.signatureValid).toBe(true);
+    expect(r.passiveAuthentication.dataGroupHashes).toMatchObject({ DG1: true, DG2: true });
+    expect(r.dg1?.fields.documentNumber).toBe(f.documentNumber);
+    expect(r.faceImage?.bytes).toEqual(genuine.passport.face.bytes);
+    expect(progress).toContain('DG2');
+  }, 60_000);
+
+  it("'unknown-signer': Passive Authentication says unknown-signer", async () => {
+    const p = await simulatedPassport('unknown-signer');
+    const { sim, dev } = await wire(p);
+    await sim.placePassport({ mrz: p.mrz, card: p.card });
+    const r = await dev.chip.read(keyOf(p), {});
+    expect(r.passiveAuthentication.status).toBe('unknown-signer');
+    expect(p.expected.passiveAuthentication).toBe('unknown-signer');
+  }, 60_000);
+
+  it("'tampered': DG1 hash mismatch makes Passive Authentication invalid", async () => {
+    const p = await simulatedPassport('tampered');
+    const { sim, dev } = await wire(p);
+    await sim.placePassport({ mrz: p.mrz, card: p.card });
+    const r = await dev.chip.read(keyOf(p), {});
+    expect(r.passiveAuthentication.status).toBe('invalid');
+    expect(r.passiveAuthentication.dataGroupHashes?.DG1).toBe(false);
+    expect(r.dg1?.fields.surname).toBe('MALLORY');
+  }, 60_000);
+
+  it("'wrong-mrz': the chip refuses the printed MRZ's key (ACCESS_DENIED)", async () => {
+    const p = await simulatedPassport('wrong-mrz');
+    const { sim, dev } = await wire(p);
+    await sim.placePassport({ mrz: p.mrz, card: p.card });
+    const err = await dev.chip.read(keyOf(p), {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KioskError);
+    expect((err as KioskError).code).toBe('ACCESS_DENIED');
+  }, 60_000);
+
+  it('no card in the field: the read waits, and an abort ends it', async () => {
+    const { dev } = await wire();
+    const ac = new AbortController();
+    const pending = dev.chip.read(keyOf(genuine), { signal: ac.signal }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 400));
+    ac.abort();
+    const err = await pending;
+    expect((err as KioskError).code).toBe('ABORTED');
+  }, 30_000);
+
+  it('the scanner unplugged → fault; plugged back → recovered, and documents flow again', async () => {
+    const { sim, dev, events } = await wire();
+    await sim.unplugScanner();
+    const fault = await until(() => events.find((e) => e.type === 'fault'), 10_000, 'the fault event');
+    expect(fault).toMatchObject({ type: 'fault', code: 'SCANNER_DISCONNECTED' });
+    expect(dev.status()[0]!.status).toBe('error');
+    // A late subscriber hears the current fault too.
+    const late: DocumentSourceEvent[] = [];
+    dev.documents.subscribe((e) => late.push(e));
+    await until(() => late.length > 0 || undefined, 2000, 'the replayed fault');
+    expect(late[0]).toMatchObject({ type: 'fault' });
+
+    await sim.replugScanner();
+    await until(() => events.find((e) => e.type === 'recovered'), 10_000, 'the recovered event');
+    expect(dev.status()[0]!.status).toBe('ok');
+    await sim.placePassport({ mrz: genuine.mrz, card: genuine.card });
+    await until(() => events.find((e) => e.type === 'document'), 10_000, 'a document after the replug');
+  }, 60_000);
+
+  it('selfTest asks the PN532 for its firmware version', async () => {
+    const { dev } = await wire();
+    const st = await dev.selfTest();
+    const nfc = st.find((s) => s.kind === 'nfc-reader')!;
+    expect(nfc.status).toBe('ok');
+    expect(nfc.detail).toMatch(/^PN532 v\d+\.\d+ on /);
+    expect(st.find((s) => s.kind === 'mrz-scanner')!.status).toBe('ok');
+  }, 30_000);
+
+  it('ports that do not exist: statuses say error, the scanner reports a fault, chip reads reject', async () => {
+    const p = genuine;
+    const dev = await openSerialDevices(
+      { mrz: { port: '/nonexistent/kiosk-mrz' }, nfc: { port: '/nonexistent/kiosk-nfc' } },
+      { trustStore: p.trustStore, clock: systemClock, reconnectIntervalMs: 100 },
+    );
+    cleanups.push(() => dev.close());
+    const events: DocumentSourceEvent[] = [];
+    dev.documents.subscribe((e) => events.push(e));
+    await until(() => events.find((e) => e.type === 'fault'), 2000, 'the fault');
+    expect(dev.status().map((s) => s.status)).toEqual(['error', 'error']);
+    const err = await dev.chip.read(keyOf(p), {}).catch((e: unknown) => e);
+    expect((err as KioskError).code).toBe('READER_UNAVAILABLE');
+  }, 30_000);
+});
