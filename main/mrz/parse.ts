@@ -1,7 +1,8 @@
 /**
  * The MRZ parser: TD1, TD2, TD3, MRV-A and MRV-B (ICAO Doc 9303 Parts 3-7). It never throws:
  * every problem is an error item with a stable code, naming line and column (1-based, in the
- * input as given, blank lines not counted).
+ * input as given, blank lines not counted). One line of exactly 90, 88 or 72 MRZ characters (the
+ * form DG1 stores) is read as the lines of a TD1, TD3/MRV-A or TD2/MRV-B.
  */
 import { checkDigit } from './check-digit.js';
 import { isMrzCountryCode } from './countries.js';
@@ -45,8 +46,17 @@ function splitInput(input: unknown): string[] {
     if (typeof part !== 'string') continue;
     for (const l of part.split(/\r\n|\r|\n/)) if (l.trim() !== '') out.push(l);
   }
+  // One line holding a whole MRZ, as DG1 stores it (Part 10, 4.7.1: the lines without separators).
+  const whole = out.length === 1 ? out[0]!.trim() : '';
+  const width = WHOLE_MRZ_WIDTH[whole.length];
+  if (width !== undefined && CLEAN_LINE.test(whole)) {
+    return Array.from({ length: whole.length / width }, (_, i) => whole.slice(i * width, (i + 1) * width));
+  }
   return out;
 }
+
+/** Total length → line length of an MRZ given as one line: TD1 3×30, TD3/MRV-A 2×44, TD2/MRV-B 2×36. */
+const WHOLE_MRZ_WIDTH: Readonly<Record<number, number>> = { 90: 30, 88: 44, 72: 36 };
 
 /** Expected line lengths for a line count (all that the count allows). */
 function lengthsFor(count: number): number[] {

@@ -16,9 +16,15 @@
  *    and the field is left as it was read. The optional data of TD1 and TD2 (covered only by the
  *    composite) is searched last, against the composite.
  *
- * Minimal change: a reading that already fits is never changed. Two confusions cannot be seen by a
- * 7-3-1 check digit at all (G=16 vs 6, K=20 vs `<`=0: they differ by a multiple of 10), so
- * they are not tried in alphanumeric fields; K in filler runs is handled by the filler rule only.
+ * Minimal change: a reading that already fits is never changed (parseMrz skips the repair then).
+ * Two confusions cannot be seen by a 7-3-1 check digit at all (G=16 vs 6, K=20 vs `<`=0: they
+ * differ by a multiple of 10), so they are not tried in alphanumeric fields: a G read for 6 in a
+ * document number cannot be repaired (nor noticed). K in a definite filler run is read as `<`
+ * everywhere; L only where no check covers it (names, visa optional data), elsewhere the check
+ * decides. Filler runs: see definiteFillerOffsets.
+ *
+ * Each check test during the search is one addition: a swap changes the weighted sum by
+ * (new value - old value) × weight (mod 10).
  */
 import { charValue } from './check-digit.js';
 import { isMrzCountryCode } from './countries.js';

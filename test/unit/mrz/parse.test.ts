@@ -55,6 +55,15 @@ describe('formats', () => {
     expect(parse(`  ${TD3[0]}  \n\t${TD3[1]}\n`).valid).toBe(true);
   });
 
+  it('accepts one line holding the whole MRZ, as DG1 stores it (90, 88 or 72 characters)', () => {
+    for (const lines of [TD1, TD2, TD3, MRVA, MRVB]) {
+      const r = parse(lines.join(''));
+      expect(r.valid).toBe(true);
+      expect(r.fields).toEqual(parse(lines).fields);
+    }
+    expect(parse(TD3.join('').slice(1)).errors[0]?.code).toBe('MRZ_LINE_COUNT');
+  });
+
   it('lists the checks of each format (no composite for visas)', () => {
     expect(parse(TD3).checks.map((c) => c.field)).toEqual(['documentNumber', 'birthDate', 'expiryDate', 'personalNumber', 'composite']);
     expect(parse(TD2).checks.map((c) => c.field)).toEqual(['documentNumber', 'birthDate', 'expiryDate', 'composite']);
