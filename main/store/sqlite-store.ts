@@ -99,6 +99,15 @@ export async function openKioskStore(opts: OpenStoreOptions): Promise<SqliteKios
     throw e;
   }
   const keys = opts.keyProvider ?? new FileKeyProvider(keyFile);
+  if (!opts.readOnly) {
+    // Fail at start-up, not in the middle of a traveller's session, when the key is unusable.
+    try {
+      await keys.getKey();
+    } catch (e) {
+      await db.close().catch(() => undefined);
+      throw e;
+    }
+  }
   return new SqliteKioskStore(db, keys, clock, opts.logger ?? nullLogger);
 }
 

@@ -29,7 +29,9 @@ import {
 } from '../../kiosk/index.js';
 import type { SimCard } from '../../sim/card.js';
 import { DEFAULT_RETENTION, openKioskStore, type AuditVerifyResult, type RetentionPolicy, type RetentionReport, type SqliteKioskStore } from '../../store/index.js';
+import type { FramingMode } from '../../devices/mrz-reader/index.js';
 import { MemoryDocumentSource, SimCardTransport, emrtdChipReader } from './adapters.js';
+import { openSerialDevices } from './serial.js';
 
 export { MemoryDocumentSource, SimCardTransport, emrtdChipReader } from './adapters.js';
 
@@ -37,7 +39,15 @@ export interface MemoryDevicesConfig {
   kind: 'memory';
 }
 
-/** Devices given ready-made (the serial wiring, tests). */
+/** Real devices on serial ports (an MRZ scanner and a PN532), opened by the runtime. */
+export interface SerialDevicesRuntimeConfig {
+  kind: 'serial';
+  mrz: { path: string; baudRate?: number; framing?: FramingMode; dedupWindowMs?: number };
+  nfc: { path: string; baudRate?: number };
+  chipWaitMs?: number;
+}
+
+/** Devices given ready-made (openSerialDevices, tests). */
 export interface CustomDevicesConfig {
   kind: 'custom';
   documents: DocumentSource;
@@ -68,7 +78,7 @@ export interface KioskRuntimeConfig {
     scrypt?: ScryptParams;
   };
   /** Default { kind: 'memory' }: the in-process simulators. */
-  devices?: MemoryDevicesConfig | CustomDevicesConfig;
+  devices?: MemoryDevicesConfig | CustomDevicesConfig | SerialDevicesRuntimeConfig;
   /** CSCA trust store for Passive Authentication. Default: <dataDir>/trust when present, else empty. */
   trustStore?: TrustStore;
   /** The document checks. Default: every required check reported not-run (the policy refers). */
@@ -103,6 +113,8 @@ export interface KioskRuntime {
   policy(): PolicyConfig;
   /** A supervisor or technician changes the policy; validated, audited, applied to the next sessions. */
   updatePolicy(token: string, policy: unknown): Promise<PolicyConfig>;
+  /** A supervisor changes the four-eyes rules; audited. */
+  updateFourEyes(token: string, rules: FourEyesRule[]): Promise<void>;
   runRetention(policy?: RetentionPolicy): Promise<RetentionReport>;
   verifyAudit(): Promise<AuditVerifyResult>;
   /** Stops the core, the devices and the retention timer, and closes the database. */
@@ -130,7 +142,11 @@ export async function createKioskRuntime(config: KioskRuntimeConfig): Promise<Ki
     let memory: MemoryDevices | null = null;
     let documents: DocumentSource;
     let chip: ChipReaderPort;
-    const devices = config.devices ?? { kind: 'memory' };
+    const requested = config.devices ?? { kind: 'memory' };
+    const devices: MemoryDevicesConfig | CustomDevicesConfig =
+      requested.kind === 'serial'
+        ? await openSerialDevices({ mrz: requested.mrz, nfc: requested.nfc, ...(requested.chipWaitMs ? { chipWaitMs: requested.chipWaitMs } : {}), trustStore, clock, logger: log })
+        : requested;
     if (devices.kind === 'memory') {
       const src = new MemoryDocumentSource();
       let card: SimCard | null = null;
@@ -156,12 +172,14 @@ export async function createKioskRuntime(config: KioskRuntimeConfig): Promise<Ki
       ...(config.timeouts ? { timeouts: config.timeouts } : {}),
       ...(config.storeImages !== undefined ? { storeImages: config.storeImages } : {}),
     });
+    const storedFourEyes = await store.getSetting<FourEyesRule[]>('fourEyes');
     const officers = new OfficerService({
       store,
       clock,
       logger: log,
       images,
       ...config.officer,
+      ...(storedFourEyes && !config.officer?.fourEyes ? { fourEyes: storedFourEyes } : {}),
       onDecision: (d) => core.notifyOfficerDecision(d),
     });
     core.start();
@@ -197,6 +215,15 @@ export async function createKioskRuntime(config: KioskRuntimeConfig): Promise<Ki
         policy = p;
         core.setPolicy(p);
         return p;
+      },
+      async updateFourEyes(token, rules) {
+        const me = await officers.authenticate(token, ['supervisor']);
+        const kinds = ['ADMIT', 'SECONDARY', 'REFUSE', 'RESCAN'];
+        if (!Array.isArray(rules) || rules.some((r) => !Array.isArray(r.kinds) || r.kinds.some((k) => !kinds.includes(k)) || (r.whenReasons !== undefined && !Array.isArray(r.whenReasons)))) {
+          throw new OfficerError('BAD_REQUEST', 'four-eyes rules: [{ kinds: [ADMIT|SECONDARY|REFUSE|RESCAN...], whenReasons?: [code...] }]');
+        }
+        await store.recordConfigChange('fourEyes', rules, me.accountId, clock.now());
+        officers.setFourEyes(rules);
       },
       runRetention: (p) => store.runRetention(p ?? retention),
       verifyAudit: () => store.verifyAudit(),
