@@ -156,8 +156,13 @@ export class FileTrustStore implements TrustStore {
     out.added++;
   }
 
-  private anchorProblem(c: Certificate): { code: string; message: string } | undefined {
-    if (c.isCa === false || (c.keyUsage && !c.keyUsage.keyCertSign)) {
+  /**
+   * Why a certificate cannot be a trust anchor, or undefined. `fromMasterList`: the list's signature
+   * already vouches for its entries, so a CSCA whose basicConstraints omits cA (seen in national
+   * lists) is still taken; signatures are checked all the same.
+   */
+  private anchorProblem(c: Certificate, fromMasterList = false): { code: string; message: string } | undefined {
+    if ((c.isCa === false && !fromMasterList) || (c.keyUsage && !c.keyUsage.keyCertSign)) {
       return { code: 'TRUST_NOT_A_CA', message: 'the certificate is not a CA certificate (a Document Signer is never a trust anchor)' };
     }
     if (c.subject.key === c.issuer.key && (!c.authorityKeyId || c.authorityKeyId === c.subjectKeyId)) {
@@ -165,7 +170,8 @@ export class FileTrustStore implements TrustStore {
       if (!v.ok) return { code: 'TRUST_BAD_SIGNATURE', message: `the self-signed certificate does not verify (${v.error ?? v.algorithm})` };
       return undefined;
     }
-    const issuers = this.mem.findIssuerCandidates(c);
+    // A link certificate: when the CSCA key it names (AKI) is trusted, it must verify under it.
+    const issuers = this.mem.findIssuerCandidates(c).filter((i) => !c.authorityKeyId || !i.subjectKeyId || i.subjectKeyId === c.authorityKeyId);
     if (issuers.length > 0 && !issuers.some((i) => verifyCertificateSignature(c, i.spki).ok)) {
       return { code: 'TRUST_BAD_SIGNATURE', message: 'the link certificate does not verify under the trusted CSCA that issued it' };
     }
@@ -223,7 +229,7 @@ export class FileTrustStore implements TrustStore {
         out.duplicates++;
         continue;
       }
-      if (this.anchorProblem(c)) {
+      if (this.anchorProblem(c, true)) {
         out.rejected++;
         continue;
       }

@@ -6,7 +6,6 @@ import {
   fail,
   kids,
   parseAsn1,
-  raw,
   readAlgId,
   readBitString,
   readIntBytes,
@@ -18,7 +17,7 @@ import {
   type AlgorithmIdentifier,
   type NameInfo,
 } from './asn1.js';
-import { toDefiniteLength } from './der.js';
+import { definiteOf } from './der.js';
 import { OID, oidName } from './oids.js';
 import { describeKey, verifySignature, type SignatureCheck } from './signature.js';
 
@@ -88,10 +87,10 @@ export function parseCertificate(input: Uint8Array): Certificate {
   const validity = kids(expectTag(tbsK[i++], 0x30, 'validity'), 'validity');
   const subject = readName(buf, tbsK[i++], 'subject');
   const spkiT = expectTag(tbsK[i++], 0x30, 'subjectPublicKeyInfo');
-  const spki = toDefiniteLength(raw(buf, spkiT));
+  const spki = definiteOf(buf, spkiT);
   const cert: Certificate = {
-    der: toDefiniteLength(raw(buf, top)),
-    tbs: toDefiniteLength(raw(buf, tbsT!)),
+    der: definiteOf(buf, top),
+    tbs: definiteOf(buf, tbsT!),
     signatureAlgorithm: readAlgId(buf, algT, 'signatureAlgorithm'),
     signature: readBitString(sigT, 'signatureValue').bytes,
     serialNumber: serialHex(serial),

@@ -2,7 +2,7 @@ import { concatBytes, timingSafeEqualBytes, toHex } from '../../base/bytes.js';
 import type { Tlv } from '../../base/tlv.js';
 import { expectTag, fail, kids, parseAsn1, raw, readAlgId, readIntBytes, readName, readOctets, readOid, readSmallInt, readTime, serialHex, type AlgorithmIdentifier, type NameInfo } from './asn1.js';
 import { parseCertificate, type Certificate } from './certificate.js';
-import { toDefiniteLength } from './der.js';
+import { definiteOf } from './der.js';
 import { OID, digestByOid, type DigestName } from './oids.js';
 import { hashBytes, verifySignature, type SignatureCheck } from './signature.js';
 
@@ -70,7 +70,7 @@ function parseSignerInfo(buf: Uint8Array, t: Tlv): SignerInfo {
   };
   if (k[i]?.tag === 0xa0) {
     const attrsT = k[i++]!;
-    const encoded = toDefiniteLength(raw(buf, attrsT));
+    const encoded = definiteOf(buf, attrsT);
     si.signedAttrs = concatBytes(Uint8Array.of(0x31), encoded.subarray(1));
     for (const a of attrsT.children ?? []) {
       const ak = kids(a, 'Attribute');

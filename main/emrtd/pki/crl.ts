@@ -1,6 +1,6 @@
 import { toHex } from '../../base/bytes.js';
-import { expectTag, kids, parseAsn1, raw, readAlgId, readBitString, readIntBytes, readName, readOctets, readOid, readTime, serialHex, type AlgorithmIdentifier, type NameInfo } from './asn1.js';
-import { toDefiniteLength } from './der.js';
+import { expectTag, kids, parseAsn1, readAlgId, readBitString, readIntBytes, readName, readOctets, readOid, readTime, serialHex, type AlgorithmIdentifier, type NameInfo } from './asn1.js';
+import { definiteOf } from './der.js';
 import { OID } from './oids.js';
 import { verifySignature, type SignatureCheck } from './signature.js';
 
@@ -39,8 +39,8 @@ export function parseCrl(input: Uint8Array): Crl {
     }
   }
   const crl: Crl = {
-    der: toDefiniteLength(raw(input, top)),
-    tbs: toDefiniteLength(raw(input, tbsT!)),
+    der: definiteOf(input, top),
+    tbs: definiteOf(input, tbsT!),
     signatureAlgorithm: readAlgId(input, algT, 'CRL signatureAlgorithm'),
     signature: readBitString(sigT, 'CRL signature').bytes,
     issuer,

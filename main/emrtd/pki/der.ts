@@ -89,7 +89,24 @@ function unsignedIntBody(v: bigint | number | Uint8Array): Uint8Array {
 /** Re-encodes a BER TLV with definite lengths everywhere (other BER freedoms are kept as they are). */
 export function toDefiniteLength(ber: Uint8Array): Uint8Array {
   const t = parseTlv(ber, { allowIndefinite: true, maxDepth: 64 });
-  return reencode(t);
+  return definiteOf(ber, t);
+}
+
+/** The bytes of `t` (parsed from `buf`) with definite lengths: a copy of the input when it has none. */
+export function definiteOf(buf: Uint8Array, t: Tlv): Uint8Array {
+  return hasIndefinite(buf, t) ? reencode(t) : buf.slice(t.offset, t.offset + t.totalLength);
+}
+
+function hasIndefinite(buf: Uint8Array, t: Tlv): boolean {
+  if (!t.constructed) return false;
+  let p = t.offset;
+  if (((buf[p] as number) & 0x1f) === 0x1f) {
+    p++;
+    while (((buf[p] as number) & 0x80) !== 0) p++;
+  }
+  p++;
+  if (buf[p] === 0x80) return true;
+  return (t.children ?? []).some((c) => hasIndefinite(buf, c));
 }
 
 function reencode(t: Tlv): Uint8Array {

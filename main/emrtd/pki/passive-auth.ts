@@ -3,7 +3,7 @@ import { isKioskError } from '../../base/errors.js';
 import { summarize, verifyCertificateSignature, type Certificate, type CertificateSummary } from './certificate.js';
 import { findSignerCertificate, parseSignedData, verifySignerInfo, type SignedData } from './cms.js';
 import { OID, oidName } from './oids.js';
-import { hashBytes } from './signature.js';
+import { hashBytes, type SignatureCheck } from './signature.js';
 import { parseSod, type Sod } from './sod.js';
 import type { TrustStore } from './trust.js';
 
@@ -190,7 +190,7 @@ export function checkSignerAndChain(signedData: SignedData, trustStore: TrustSto
     let csca: Certificate | undefined;
     let akiMatchFailed = false;
     for (const c of candidates) {
-      const v = verifyCertificateSignature(ds, c.spki);
+      const v = verifyIssued(ds, c);
       if (v.ok) {
         csca = c;
         break;
@@ -244,6 +244,19 @@ export function checkSignerAndChain(signedData: SignedData, trustStore: TrustSto
   }
 
   return { ds, sigOk, signatureValid, chainStatus, dsProblems, reasons, documentSigner, csca: cscaSummary };
+}
+
+/** DS → CSCA signature checks, remembered (a Document Signer signs many passports). */
+const issuedCache = new Map<string, SignatureCheck>();
+function verifyIssued(cert: Certificate, issuer: Certificate): SignatureCheck {
+  const k = `${cert.fingerprint}:${issuer.fingerprint}`;
+  let v = issuedCache.get(k);
+  if (!v) {
+    v = verifyCertificateSignature(cert, issuer.spki);
+    if (issuedCache.size >= 1024) issuedCache.clear();
+    issuedCache.set(k, v);
+  }
+  return v;
 }
 
 function checkValidity(c: Certificate, who: 'DS' | 'CSCA', now: Date, out: PaReason[]): void {

@@ -1,5 +1,5 @@
 import crypto, { type KeyObject } from 'node:crypto';
-import { bytesToBigInt, bigIntToBytes, concatBytes, toHex } from '../../base/bytes.js';
+import { bytesToBigInt, bigIntToBytes, concatBytes } from '../../base/bytes.js';
 import type { Tlv } from '../../base/tlv.js';
 import { kids, parseAsn1, readAlgId, readIntBytes, readOid, readSmallInt, type AlgorithmIdentifier } from './asn1.js';
 import { OID, digestByOid, digestLength, nodeHashName, oidName, type DigestName } from './oids.js';
@@ -22,7 +22,7 @@ export interface SignatureCheck {
 const keyCache = new Map<string, KeyObject>();
 
 export function publicKeyFromSpki(spki: Uint8Array): KeyObject {
-  const id = toHex(spki);
+  const id = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).toString('base64');
   let k = keyCache.get(id);
   if (!k) {
     k = crypto.createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });

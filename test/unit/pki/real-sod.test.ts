@@ -72,6 +72,9 @@ describe('real master lists in a trust store directory', () => {
       expect(out.ok).toBe(true);
       expect(out.masterList?.signerTrustedBy).toBe('trust-store');
       expect(out.masterList?.certificates).toBe(l.certificateCount);
+      // Every CSCA and link certificate of both lists is taken (link certificates chain by AKI, not by name alone).
+      expect(out.rejected).toBe(0);
+      expect(out.added + out.duplicates).toBe(l.certificateCount);
     }
   }, 60_000);
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
