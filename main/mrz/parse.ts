@@ -94,15 +94,23 @@ function normalise(raw: string, lineNo: number, repair: boolean, lengths: number
   return { text: kept.map((x) => x.c).join(''), cols: kept.map((x) => x.col), offset: start, endCol: last ? last.col + 1 : start + 1 };
 }
 
+/**
+ * The format the lines are meant to be: the line length (30, 36, 44) closest to theirs, MRV when
+ * the document code starts with V; on a tie, the one whose line count matches. Null for no lines
+ * or more than three.
+ */
 function chooseFormat(lines: readonly string[]): MrzFormat | null {
   const n = lines.length;
-  const first = lines[0] ?? '';
-  const visa = first[0] === 'V';
-  if (n === 3) return 'TD1';
-  if (n !== 2) return null;
+  if (n < 1 || n > 3) return null;
+  const visa = (lines[0] ?? '')[0] === 'V';
   const d = (L: number): number => lines.reduce((acc, l) => acc + Math.abs(l.length - L), 0);
-  const long = d(44) <= d(36);
-  return long ? (visa ? 'MRVA' : 'TD3') : visa ? 'MRVB' : 'TD2';
+  const candidates: Array<[MrzFormat, number, number]> = [
+    ['TD1', d(30), 3],
+    [visa ? 'MRVB' : 'TD2', d(36), 2],
+    [visa ? 'MRVA' : 'TD3', d(44), 2],
+  ];
+  candidates.sort((a, b) => a[1] - b[1] || Number(b[2] === n) - Number(a[2] === n));
+  return candidates[0]![0];
 }
 
 const trimFiller = (s: string): string => s.replace(/<+$/, '');
@@ -284,7 +292,7 @@ function parseUnsafe(input: string | readonly string[], opts: ParseMrzOptions): 
   const correctionsFor = (final: readonly string[]): MrzCorrection[] => {
     const out = [...removed];
     final.forEach((l, li) => {
-      if (lines[li]?.cols === null && rawLines[li]?.includes(l)) return;
+      if (lines[li]?.cols === null && l === lines[li]!.text) return;
       for (let k = 0; k < l.length; k++) {
         const col = rawColumn(lines[li], k);
         const from = rawLines[li]![col - 1]!;
@@ -300,13 +308,15 @@ function parseUnsafe(input: string | readonly string[], opts: ParseMrzOptions): 
     r.valid = r.errors.length === 0 && r.checks.length > 0 && r.checks.every((c) => c.valid);
     return r;
   };
-  if (layout === undefined) {
+  if (layout === undefined || layout.lineCount !== rawLines.length) {
     const n = rawLines.length;
+    const expected = layout ? `a ${layout.format} has ${layout.lineCount} lines` : 'an MRZ has 2 lines (TD2, TD3, MRV) or 3 lines (TD1)';
     return result(texts, {
       errors: [{
         code: 'MRZ_LINE_COUNT',
-        message: `an MRZ has 2 lines (TD2, TD3, MRV) or 3 lines (TD1), not ${n}`,
-        line: n < 2 ? n + 1 : 4,
+        message: `${expected}, not ${n}`,
+        // The first missing line, or the first line too many.
+        line: layout ? (n > layout.lineCount ? layout.lineCount + 1 : n + 1) : n === 0 ? 1 : 4,
         column: 1,
       }],
     });

@@ -271,10 +271,13 @@ describe('country codes (ICAO 9303 Part 3)', () => {
 });
 
 describe('structural errors name line and column', () => {
-  it('wrong line count', () => {
-    expect(parse([TD3[0]!])).toMatchObject({ valid: false, format: null, errors: [{ code: 'MRZ_LINE_COUNT', line: 2, column: 1 }] });
-    expect(parse([])).toMatchObject({ errors: [{ code: 'MRZ_LINE_COUNT', line: 1 }] });
+  it('wrong line count: the format guessed from the line length, the first missing or extra line', () => {
+    expect(parse([TD3[0]!])).toMatchObject({ valid: false, format: 'TD3', fields: {}, errors: [{ code: 'MRZ_LINE_COUNT', line: 2, column: 1 }] });
+    expect(parse([])).toMatchObject({ format: null, errors: [{ code: 'MRZ_LINE_COUNT', line: 1 }] });
     expect(parse([...TD1, TD1[0]!])).toMatchObject({ format: null, errors: [{ code: 'MRZ_LINE_COUNT', line: 4 }] });
+    expect(parse(TD1.slice(0, 2))).toMatchObject({ format: 'TD1', errors: [{ code: 'MRZ_LINE_COUNT', line: 3 }] });
+    expect(parse([...TD3, TD3[1]!])).toMatchObject({ format: 'TD3', errors: [{ code: 'MRZ_LINE_COUNT', line: 3 }] });
+    expect(parse([...MRVB, 'X'])).toMatchObject({ format: 'MRVB', errors: [{ code: 'MRZ_LINE_COUNT', line: 3 }] });
   });
   it('wrong length: too short points after the last character, too long at the first extra one', () => {
     const r = parse([TD3[0]!.slice(0, 40), `${TD3[1]}<<`]);
