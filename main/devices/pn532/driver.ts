@@ -404,9 +404,15 @@ export class Pn532 {
     const ev = this.events.shift();
     if (ev) return Promise.resolve(ev);
     return new Promise((resolve, reject) => {
+      // When the event loop was blocked (a long computation), the timer and the bytes that came
+      // meanwhile are both due; timers run before I/O callbacks, so look at the I/O first
+      // (setImmediate runs after the poll phase) before calling it a timeout.
       const timer = setTimeout(() => {
-        if (this.waiter === w) this.waiter = undefined;
-        resolve(null);
+        setImmediate(() => {
+          if (this.waiter !== w) return;
+          this.waiter = undefined;
+          resolve(null);
+        });
       }, Math.max(0, timeoutMs));
       const w: Waiter = (e) => {
         clearTimeout(timer);

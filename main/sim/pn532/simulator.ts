@@ -80,7 +80,7 @@ interface ActiveTarget {
 }
 
 const MAX_DATA = 262;
-const SUPPORTED_CMD = new Set([0x00, 0x02, 0x04, 0x06, 0x08, 0x0c, 0x0e, 0x10, 0x12, 0x14, 0x16, 0x32, 0x40, 0x44, 0x4a, 0x52, 0x54]);
+const SUPPORTED_CMD = new Set([0x00, 0x02, 0x04, 0x06, 0x08, 0x0c, 0x0e, 0x10, 0x12, 0x14, 0x16, 0x32, 0x40, 0x42, 0x44, 0x4a, 0x52, 0x54, 0x60]);
 /** SetSerialBaudRate BR codes (§7.2.8). */
 const HSU_BAUD = [9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600, 1288000];
 
@@ -232,6 +232,7 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
         vt = Math.max(due + ackDelay, performance.now() - 50);
         const body = await execute(code, data.subarray(1), ac.signal);
         if (ac.signal.aborted) return;
+        if (current === ac) current = null; // done: an ACK or a command from now on aborts nothing
         const frame = body === 'syntax-error' ? SIM_ERROR_FRAME : responseFrame(code + 1, body);
         lastResponse = frame;
         await send(frame, vt);
@@ -330,6 +331,13 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
         return inListPassiveTarget(p, signal);
       case 0x40:
         return inDataExchange(p, signal);
+      case 0x42:
+        // InCommunicateThru: raw frames (other card families' commands, e.g. SRx or ISO 14443B'
+        // probes of generic host software). The eMRTD chip does not answer raw frames: time out.
+        await pause(Math.max(retryTimeoutMs(), 1), signal);
+        return status(0x01);
+      case 0x60:
+        return inAutoPoll(p, signal);
       case 0x44: {
         if (p.length !== 1) return 'syntax-error';
         if (!target || (p[0] !== 0 && p[0] !== 1)) return status(0x27);
@@ -430,6 +438,34 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
       }
       if (maxRetriesPassive !== 0xff && attempt >= maxRetriesPassive) break;
       await pause(maxRetriesPassive === 0xff ? 20 : attemptMs, signal);
+    }
+    return Uint8Array.of(0x00);
+  }
+
+  /** InAutoPoll (§7.3.13): PollNr (0xFF = endless), Period (× 150 ms), Type1..TypeN. */
+  async function inAutoPoll(p: Uint8Array, signal: AbortSignal): Promise<Uint8Array | 'syntax-error'> {
+    const pollNr = p[0];
+    const period = p[1];
+    const types = p.subarray(2);
+    if (pollNr === undefined || period === undefined || period < 1 || period > 0x0f || types.length < 1 || types.length > 15) return 'syntax-error';
+    const typeA = new Set([0x00, 0x10, 0x20]);
+    const typeB = new Set([0x03, 0x23]);
+    for (let n = 0; pollNr === 0xff || n < pollNr; n++) {
+      for (const type of types) {
+        const card = field.card;
+        const kind = typeA.has(type) ? 'A' : typeB.has(type) ? 'B' : null;
+        if (kind && card && card.kind === kind && safePresent(card)) {
+          dropTarget();
+          try {
+            card.reset();
+          } catch {}
+          target = { card, kind, selected: true, lost: false, txChain: [], rxRest: null };
+          const data = kind === 'A' ? targetDataA(card) : targetDataB(card);
+          const tgData = data.subarray(1); // without NbTg
+          return concat([Uint8Array.of(0x01, type, tgData.length), tgData]);
+        }
+      }
+      await pause(period * 150, signal);
     }
     return Uint8Array.of(0x00);
   }
