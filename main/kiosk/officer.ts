@@ -35,8 +35,11 @@ export interface ScryptParams {
   p: number;
 }
 
-/** scrypt as OWASP recommends for interactive logins (N=2^15, r=8, p=1). */
-export const DEFAULT_SCRYPT: ScryptParams = { N: 32768, r: 8, p: 1 };
+/**
+ * scrypt cost from the OWASP Password Storage Cheat Sheet's equivalent set
+ * (N=2^17,r=8,p=1 ≈ N=2^15,r=8,p=3): 32 MiB per hash instead of 128 MiB on a small kiosk PC.
+ */
+export const DEFAULT_SCRYPT: ScryptParams = { N: 32768, r: 8, p: 3 };
 
 function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => scryptCb(password.normalize('NFKC'), salt, keylen, opts, (e, k) => (e ? reject(e) : resolve(k))));
@@ -44,7 +47,7 @@ function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOpti
 
 export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, 32, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r });
+  const key = await scrypt(password, salt, 32, { N: params.N, r: params.r, p: params.p, maxmem: 256 * params.N * params.r + (1 << 20) });
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('hex')}$${key.toString('hex')}`;
 }
 
@@ -52,9 +55,11 @@ export async function verifyPassword(password: string, encoded: string): Promise
   const parts = encoded.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [N, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  // A stored hash with absurd parameters (a tampered row) must not exhaust the kiosk.
+  if (!(N >= 2 && N <= 1 << 20 && (N & (N - 1)) === 0 && r >= 1 && r <= 32 && p >= 1 && p <= 16)) return false;
   const salt = Buffer.from(parts[4]!, 'hex');
   const want = Buffer.from(parts[5]!, 'hex');
-  const got = await scrypt(password, salt, want.length, { N, r, p, maxmem: 256 * N * r });
+  const got = await scrypt(password, salt, want.length, { N, r, p, maxmem: 256 * N * r + (1 << 20) });
   return got.length === want.length && timingSafeEqual(got, want);
 }
 

@@ -378,6 +378,12 @@ export class KioskCore {
             if (e.document.pageImage) this.images.put(s.id, { kind: 'page', format: e.document.pageImage.format, bytes: e.document.pageImage.bytes });
             s.pipeline = this.runPipeline(s);
             this.track(s.pipeline);
+          } else if (this.session && (this.snap.state === 'clear' || this.snap.state === 'referred' || this.snap.state === 'officerDecided')) {
+            // The next traveller is already at the scanner: end the shown result (a referral stays
+            // in the queue) and start their session.
+            const st = this.snap.state;
+            const reason: SessionEndReason = st === 'clear' ? 'clear' : st === 'referred' ? 'released' : this.snap.officerDecision?.kind === 'RESCAN' ? 'rescan' : 'officer';
+            this.track(this.closeSession(this.session, reason).then(() => this.onSourceEvent(e)));
           } else {
             this.log.info('document ignored: a session is running', { state: this.snap.state });
           }

@@ -207,6 +207,25 @@ describe('traveller session', () => {
     }
   });
 
+  it('the next document while a result is shown ends that session and starts the next one', async () => {
+    const t = setup();
+    t.chip.result = chipResult({ passiveAuthentication: { status: 'invalid' } });
+    t.source.emit({ type: 'document', document: scanned() });
+    await settle(t.core);
+    const first = t.core.snapshot();
+    expect(first.state).toBe('referred');
+    t.chip.result = chipResult();
+    t.source.emit({ type: 'document', document: scanned() });
+    await settle(t.core);
+    expect(t.store.sessions.get('s1')).toMatchObject({ reason: 'released' });
+    expect(t.core.snapshot()).toMatchObject({ state: 'clear', sessionId: 's2' });
+    expect(t.store.referrals.get(first.referralId!)?.status).toBe('open');
+    t.source.emit({ type: 'document', document: scanned() });
+    await settle(t.core);
+    expect(t.store.sessions.get('s2')).toMatchObject({ reason: 'clear' });
+    expect(t.core.snapshot()).toMatchObject({ state: 'clear', sessionId: 's3' });
+  });
+
   it('a listener that throws does not break the session', async () => {
     const t = setup();
     t.core.subscribe(() => {
