@@ -46,6 +46,11 @@ export interface Pn532SimulatorOptions {
   pace?: boolean;
   /** Extra latency before the ACK, in ms (a slow module). Default 0. */
   ackDelayMs?: number;
+  /**
+   * Line noise: garbage bytes sent to the host before every `everyFrames`-th frame (ACK or
+   * response). Default bytes: 55 AA 00 FF 03 01 FF 7E (a false start code with a bad LCS).
+   */
+  lineNoise?: { everyFrames: number; bytes?: Uint8Array };
 }
 
 export interface Pn532SimulatorStats {
@@ -57,6 +62,8 @@ export interface Pn532SimulatorStats {
   nacks: number;
   aborts: number;
   lostWhileAsleep: number;
+  /** Garbage bytes sent as line noise. */
+  noiseBytes: number;
 }
 
 export interface Pn532Simulator {
@@ -103,7 +110,7 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
   let gpio = { p3: 0xff, p7: 0xff, i0i1: 0x00 };
   const fw = { ic: 0x32, ver: 0x01, rev: 0x06, support: 0x07, ...opts.firmware };
   const parser = new HostFrameParser();
-  const stats: Pn532SimulatorStats = { commands: 0, apdus: 0, bytesIn: 0, bytesOut: 0, badFrames: 0, nacks: 0, aborts: 0, lostWhileAsleep: 0 };
+  const stats: Pn532SimulatorStats = { commands: 0, apdus: 0, bytesIn: 0, bytesOut: 0, badFrames: 0, nacks: 0, aborts: 0, lostWhileAsleep: 0, noiseBytes: 0 };
 
   let stopped = false;
   let pendingBaud: number | undefined;
@@ -126,8 +133,14 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
    * them (e.g. the end of the command frame for its ACK); timers fire late, and starting from the
    * simulated time rather than from "now" keeps the line timing exact on average.
    */
-  const send = (bytes: Uint8Array, notBefore?: number): Promise<void> => {
-    const copy = Uint8Array.from(bytes);
+  let framesOut = 0;
+  const noise = opts.lineNoise && opts.lineNoise.everyFrames > 0 ? { every: Math.floor(opts.lineNoise.everyFrames), bytes: opts.lineNoise.bytes ?? Uint8Array.of(0x55, 0xaa, 0x00, 0xff, 0x03, 0x01, 0xff, 0x7e) } : undefined;
+  const send = (bytes: Uint8Array, notBefore?: number, frame = true): Promise<void> => {
+    let copy = Uint8Array.from(bytes);
+    if (frame && noise && ++framesOut % noise.every === 0) {
+      stats.noiseBytes += noise.bytes.length;
+      copy = concat([noise.bytes, copy]);
+    }
     txChain = txChain.then(async () => {
       for (let off = 0; off < copy.length && !stopped; off += chunkBytes) {
         const part = copy.subarray(off, off + chunkBytes);
@@ -543,7 +556,7 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
       return asleep;
     },
     inject(bytes: Uint8Array) {
-      return send(bytes);
+      return send(bytes, undefined, false);
     },
     async stop(o = {}) {
       if (stopped) return;

@@ -216,6 +216,20 @@ describe('Pn532 driver ⇄ simulated PN532', () => {
     expect(pn.stats.skippedBytes + pn.stats.formatErrors).toBeGreaterThan(0);
   });
 
+  it('line noise option: garbage before every 3rd frame, the driver still reads every answer', async () => {
+    const card = new EchoCard('A');
+    const { pn, sim } = rig(card, { sim: { lineNoise: { everyFrames: 3 } } });
+    await ready(pn);
+    await pn.inListPassiveTarget('A');
+    for (let i = 0; i < 20; i++) {
+      const apdu = Uint8Array.of(0x00, 0xb0, 0x00, i, 0x10);
+      expect(toHex(await pn.inDataExchange(1, apdu))).toBe(toHex(apdu) + '9000');
+    }
+    expect(sim.stats.noiseBytes).toBeGreaterThan(0);
+    expect(pn.stats.formatErrors).toBeGreaterThan(0);
+    expect(pn.stats.resends).toBe(0);
+  });
+
   it('asks for a corrupted response again with NACK and gets it', async () => {
     let corrupt = 1;
     const card = new EchoCard('A');
