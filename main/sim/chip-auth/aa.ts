@@ -41,9 +41,22 @@ export function aaSign(key: AaKey, challenge: Uint8Array): Uint8Array {
   const hash = spec.hash ?? 'SHA-1';
   const k = (key.privateKey.asymmetricKeyDetails?.modulusLength ?? 1024) / 8;
   const hLen = hashBytes(hash, new Uint8Array(0)).length;
+  const t = hash === 'SHA-1' ? 1 : 2;
+  const m1 = new Uint8Array(crypto.randomBytes(k - hLen - t - 1));
+  return rsaSignRaw(key, iso9796Scheme1Message(m1, challenge, hash));
+}
+
+/**
+ * F = 6A || M1 || H(M1 || M2) || trailer (ISO/IEC 9796-2 scheme 1, partial recovery; ICAO 9303-11
+ * Appendix F steps 7-9), M2 the challenge; trailer BC for SHA-1, else the hash id and CC.
+ */
+export function iso9796Scheme1Message(m1: Uint8Array, challenge: Uint8Array, hash: DigestName = 'SHA-1'): Uint8Array {
   const trailer = hash === 'SHA-1' ? Uint8Array.of(0xbc) : Uint8Array.of(HASH_TRAILER_ID[hash], 0xcc);
-  const m1 = new Uint8Array(crypto.randomBytes(k - hLen - trailer.length - 1));
-  const f = concatBytes(Uint8Array.of(0x6a), m1, hashBytes(hash, concatBytes(m1, challenge)), trailer);
+  return concatBytes(Uint8Array.of(0x6a), m1, hashBytes(hash, concatBytes(m1, challenge)), trailer);
+}
+
+/** s = F^d mod n (the RSA private operation without padding). */
+export function rsaSignRaw(key: AaKey, f: Uint8Array): Uint8Array {
   return new Uint8Array(crypto.privateEncrypt({ key: key.privateKey, padding: crypto.constants.RSA_NO_PADDING }, f));
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../../../main/base/bytes.js';
 import { activeAuthenticate, verifyIso9796Scheme1 } from '../../../main/emrtd/aa.js';
 import { establishAccess, mrzInformation } from '../../../main/emrtd/access.js';
 import { chipAuthenticate } from '../../../main/emrtd/ca.js';
@@ -8,6 +9,8 @@ import { publicKeyFromSpki } from '../../../main/emrtd/pki/signature.js';
 import { createVirtualChip, type ChipExtension } from '../../../main/sim/chip/index.js';
 import {
   aaSign,
+  iso9796Scheme1Message,
+  rsaSignRaw,
   buildDg14,
   buildDg15,
   createActiveAuthExtension,
@@ -73,6 +76,27 @@ describe('Active Authentication against the virtual chip', () => {
     expect(r.status).toBe('invalid');
     expect(r.reasons[0]!.code).toBe('AA_REFUSED');
     expect((await activeAuthenticate(ch, undefined)).status).toBe('not-supported');
+  });
+
+  it('ICAO 9303-11 Appendix F worked example (RSA 1024, SHA-1): F byte for byte, and the host recovers and checks it', () => {
+    const rndIfd = fromHex('F173589974BF40C6');
+    const m1 = fromHex(
+      '9D2784A67F8E7C659973EA1AEA25D95B6C8F91E5002F369F0FBDCE8A3CEC1991B543F1696546C5524CF23A5303CD6C98' +
+        '599F40B79F377B5F3A1406B3B4D8F96784D23AA88DB7E1032A405E69325FA91A6E86F5C71AEA978264C4A207446DAD4E7292E2DCDA3024B47DA8',
+    );
+    expect(m1.length * 8).toBe(852 - 4); // c - 4 with c = k - Lh - 8t - 4
+    const f = iso9796Scheme1Message(m1, rndIfd, 'SHA-1');
+    expect(toHex(f)).toBe(
+      '6A9D2784A67F8E7C659973EA1AEA25D95B6C8F91E5002F369F0FBDCE8A3CEC1991B543F1696546C5524CF23A5303CD6C' +
+        '98599F40B79F377B5F3A1406B3B4D8F96784D23AA88DB7E1032A405E69325FA91A6E86F5C71AEA978264C4A207446DAD' +
+        '4E7292E2DCDA3024B47DA8C063AA1E6D22FBD976AB0FE73D94D2D9C6D88127BC',
+    );
+    // The worked example gives no key pair: any 1024-bit key signs F; the host must accept it for RND.IFD only.
+    const key = generateAaKey({ type: 'rsa', bits: 1024 });
+    const s = rsaSignRaw(key, f);
+    const pub = publicKeyFromSpki(key.spki);
+    expect(verifyIso9796Scheme1(pub, rndIfd, s)).toMatchObject({ ok: true, algorithm: 'RSA ISO/IEC 9796-2 scheme 1 SHA-1' });
+    expect(verifyIso9796Scheme1(pub, fromHex('F173589974BF40C7'), s).ok).toBe(false);
   });
 
   it('ISO 9796-2: a signature over another challenge, or with one bit flipped, does not verify', () => {
