@@ -34,6 +34,8 @@ import { MemoryDocumentSource, SimCardTransport, emrtdChipReader } from './adapt
 import { openSerialDevices } from './serial.js';
 
 export { MemoryDocumentSource, SimCardTransport, emrtdChipReader } from './adapters.js';
+export { parseKioskConfig, runtimeConfigFromFile, kioskConfigSchema, type KioskConfigFile } from './config.js';
+export { openSerialDevices, type SerialDevicesConfig } from './serial.js';
 
 export interface MemoryDevicesConfig {
   kind: 'memory';

@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../../base/errors.js';
-import { DEFAULT_POLICY, parsePolicy, type PolicyConfig } from '../../../kiosk/index.js';
+import { DEFAULT_POLICY, type PolicyConfig } from '../../../kiosk/index.js';
 import { systemClock } from '../../../base/clock.js';
-import { createKioskRuntime } from '../../runtime/index.js';
+import { createKioskRuntime, runtimeConfigFromFile } from '../../runtime/index.js';
 import { demoTrustStore, runDemo, type DemoDevices } from '../../runtime/demo.js';
 import { startPtySimulators, type PtySimulators } from '../../runtime/pty.js';
 import { openSerialDevices } from '../../runtime/serial.js';
@@ -16,7 +15,8 @@ const USAGE = 'usage: kiosk demo --sessions N [--seed S] [--wire memory|pty] [--
  * `kiosk demo --sessions N [--seed S]`: N whole traveller sessions through the real core against
  * the simulators (generated passports in a virtual chip, MRZs from main/mrz), stored in
  * KIOSK_DATA_DIR like the kiosk does; prints a JSON summary (outcomes, reasons, officer
- * decisions, timings, audit chain). The policy is KIOSK_CONFIG's "policy" (or the default);
+ * decisions, timings, audit chain). KIOSK_CONFIG is honoured (policy, retention, timeouts, officer
+ * rules; its devices are replaced by the simulators). The policy is KIOSK_CONFIG's (or the default);
  * --required-checks replaces its required document checks (e.g. "none" while the checks module
  * is absent: otherwise every session is referred with CHECK_NOT_RUN, as it must be).
  * --wire memory (default): the virtual chip behind an in-process APDU transport, MRZ lines handed
@@ -35,11 +35,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (sessions === undefined || sessions < 1 || sessions > 100_000) throw new UsageError('USAGE', `--sessions N (1..100000) is required\n${USAGE}`);
   const wire = optString(a, 'wire') ?? 'memory';
   if (wire !== 'memory' && wire !== 'pty') throw new UsageError('USAGE', `--wire must be memory or pty\n${USAGE}`);
-  let policy: PolicyConfig = DEFAULT_POLICY;
-  if (ctx.configPath) {
-    const cfg = JSON.parse(await readFile(ctx.configPath, 'utf8')) as { policy?: unknown };
-    if (cfg.policy) policy = parsePolicy(cfg.policy);
-  }
+  const fileConfig = await runtimeConfigFromFile(ctx.configPath, ctx.dataDir);
+  let policy: PolicyConfig = fileConfig.policy ?? DEFAULT_POLICY;
   const rc = optString(a, 'required-checks');
   if (rc !== undefined) {
     const list = rc === 'none' ? [] : rc.split(',').map((s) => s.trim()).filter(Boolean);
@@ -54,7 +51,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   }
   try {
     const rt = await createKioskRuntime({
-      dataDir: ctx.dataDir,
+      ...fileConfig,
+      devices: { kind: 'memory' },
       policy,
       logger: ctx.log,
       trustStore,
