@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../main/base/bytes.js';
 import { openSerialLink, type SerialLink } from '../../main/devices/serial/index.js';
-import { Pn532, Pn532CardTransport } from '../../main/devices/pn532/index.js';
+import { Pn532, Pn532CardTransport, openPn532 } from '../../main/devices/pn532/index.js';
 import { openPn532SimulatorOnPort, type Pn532SimulatorOnPort } from '../../main/sim/pn532/index.js';
 import { createPtyPair, type PtyPair } from '../helpers/pty.js';
 import { EchoCard } from '../unit/sim/pn532/fake-card.js';
@@ -71,5 +71,38 @@ describe('PN532 over a real pty pair', () => {
     setTimeout(() => (card.inField = true), 100);
     await tr.reconnect({ timeoutMs: 3000 });
     expect(toHex(await tr.transmit(fromHex('00B0000004')))).toBe('00B00000049000');
+  });
+});
+
+describe('openPn532 (composition helper) over a pty', () => {
+  it('opens, wakes and configures the PN532, then reads the card', async () => {
+    const pair = await createPtyPair();
+    const card = new EchoCard('B');
+    const sim = await openPn532SimulatorOnPort({ path: pair.b, baudRate: 115200, field: { card } });
+    try {
+      const opened = await openPn532({ path: pair.a });
+      expect(opened.firmware).toMatchObject({ ic: 0x32, ver: 1, rev: 6 });
+      const t = await opened.transport.connect({ timeoutMs: 2000 });
+      expect(t.type).toBe('B');
+      expect(toHex(await opened.transport.transmit(fromHex('00A4000C023F00')))).toBe('00A4000C023F009000');
+      await opened.close();
+      expect(card.resets).toBeGreaterThanOrEqual(2); // activation, then InRelease on close
+    } finally {
+      await sim.close();
+      await pair.dispose();
+    }
+  });
+
+  it('rejects with PN532_NO_ACK when nothing answers on the port', async () => {
+    const pair = await createPtyPair();
+    try {
+      await expect(openPn532({ path: pair.a, driver: { ackTimeoutMs: 30, retries: 1 } })).rejects.toMatchObject({ code: 'PN532_NO_ACK' });
+    } finally {
+      await pair.dispose();
+    }
+  });
+
+  it('rejects with SERIAL_OPEN_FAILED for a port that does not exist', async () => {
+    await expect(openPn532({ path: '/nonexistent/pn532' })).rejects.toMatchObject({ code: 'SERIAL_OPEN_FAILED' });
   });
 });
