@@ -68,3 +68,8 @@ export const MRZ_COUNTRY_CODES: ReadonlySet<string> = ALL;
 export function isMrzCountryCode(code: string): boolean {
   return ALL.has(code);
 }
+
+/** Whether a 3-character MRZ country field (letters padded with `<`, e.g. `D<<`) holds a valid code. */
+export function isMrzCountryField(field: string): boolean {
+  return /^[A-Z]+<*$/.test(field) && ALL.has(field.replace(/<+$/, ''));
+}

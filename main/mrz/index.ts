@@ -20,7 +20,7 @@ export type {
   MrzResult,
 } from './types.js';
 export { charValue, checkDigit } from './check-digit.js';
-export { ICAO_SPECIAL_CODES, ISO_3166_ALPHA3, MRZ_COUNTRY_CODES, isMrzCountryCode } from './countries.js';
+export { ICAO_SPECIAL_CODES, ISO_3166_ALPHA3, MRZ_COUNTRY_CODES, isMrzCountryCode, isMrzCountryField } from './countries.js';
 export { EXPIRY_YEARS_AHEAD, isAcceptableBirthDate, resolveMrzDate, type MrzDateKind } from './dates.js';
 export { MRZ_ERROR_CODES, MrzError, type MrzErrorCode } from './errors.js';
 export { LAYOUTS as MRZ_LAYOUTS, type FormatLayout as MrzLayout, type Span as MrzSpan } from './layout.js';

@@ -5,7 +5,7 @@
  * form DG1 stores) is read as the lines of a TD1, TD3/MRV-A or TD2/MRV-B.
  */
 import { checkDigit } from './check-digit.js';
-import { isMrzCountryCode } from './countries.js';
+import { isMrzCountryField } from './countries.js';
 import { isAcceptableBirthDate, resolveMrzDate } from './dates.js';
 import { MrzError, type MrzErrorCode } from './errors.js';
 import { LAYOUTS, longNumberExtension, positionOwner, spanText, type FormatLayout, type Span } from './layout.js';
@@ -182,7 +182,7 @@ function analyse(
   for (const [sp, field] of [[layout.issuingState, 'issuingState'], [layout.nationality, 'nationality']] as const) {
     const raw = get(sp);
     found[field] = trimFiller(raw);
-    if (!/^[A-Z]+<*$/.test(raw) || !isMrzCountryCode(trimFiller(raw))) {
+    if (!isMrzCountryField(raw)) {
       errors.push({ code: 'MRZ_COUNTRY', field, message: 'not a code of the ICAO 9303 Part 3 list', ...at(sp) });
     }
   }

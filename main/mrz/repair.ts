@@ -26,9 +26,9 @@
  * Each check test during the search is one addition: a swap changes the weighted sum by
  * (new value - old value) × weight (mod 10).
  */
-import { charValue } from './check-digit.js';
-import { isMrzCountryCode } from './countries.js';
-import { longNumberExtension, type FormatLayout, type Span } from './layout.js';
+import { charValue, checkDigit } from './check-digit.js';
+import { isMrzCountryField } from './countries.js';
+import { longNumberExtension, spanText, type FormatLayout, type Span } from './layout.js';
 import type { MrzCheckName, MrzFieldName } from './types.js';
 
 /** A letter OCR reads for a digit, in a field that holds only digits. */
@@ -108,6 +108,7 @@ export function definiteFillerOffsets(s: string, isName: boolean): number[] {
   return out;
 }
 
+/** Check digit weights (Part 3, 4.9); a check digit is the weighted sum mod 10. */
 const WEIGHTS = [7, 3, 1] as const;
 
 /** A position that may take other characters, with its weight in the check it counts towards. */
@@ -133,18 +134,6 @@ const positions = (line: number, start: number, length: number): Pos[] => {
 };
 const spanPositions = (sp: Span): Pos[] => positions(sp.line, sp.start, sp.length);
 const key = (p: Pos): number => p.line * 64 + p.index;
-
-
-/** The weighted sum (mod 10) of a reading, as a check digit computes it; -1 on a character outside the MRZ set. */
-function weightedSum(s: string): number {
-  let sum = 0;
-  for (let k = 0; k < s.length; k++) {
-    const v = charValue(s[k]!);
-    if (v < 0) return -1;
-    sum += v * WEIGHTS[k % 3]!;
-  }
-  return sum % 10;
-}
 
 class Repair {
   private readonly g: string[][];
@@ -220,13 +209,13 @@ class Repair {
   country(sp: Span, field: MrzFieldName): void {
     const ps = spanPositions(sp);
     const orig = this.read(ps);
-    if (isCountryField(orig)) return;
+    if (isMrzCountryField(orig)) return;
     let readings = [''];
     for (const c of orig) {
       const o = isDigit(c) ? (DIGIT_TO_LETTERS[c] ?? [c]) : c === 'K' || c === 'L' ? [c, '<'] : [c];
       readings = readings.flatMap((r) => o.map((x) => r + x));
     }
-    const fits = readings.filter(isCountryField);
+    const fits = readings.filter(isMrzCountryField);
     if (fits.length === 0) return;
     const cost = (x: string): number => {
       let n = 0;
@@ -362,7 +351,7 @@ class Repair {
         continue;
       }
       if (!isDigit(c)) continue;
-      const base = weightedSum(values);
+      const base = checkDigit(values);
       if (base < 0 || base === Number(c)) continue;
       if (!gr.alnum) continue;
       const offsets = gr.values.map((_, k) => k);
@@ -393,17 +382,13 @@ class Repair {
     if (anyAmbiguous) return;
     const over = L.composite.over.flatMap(spanPositions);
     const c = this.ch(cp);
-    const base = weightedSum(this.read(over));
+    const base = checkDigit(this.read(over));
     if (!isDigit(c) || base < 0 || base === Number(c)) return;
     const offsetOf = new Map<number, number>();
     over.forEach((p, k) => offsetOf.set(key(p), k));
     const cands = regions.flatMap((r) => this.swaps(r, r.map((p) => offsetOf.get(key(p)) ?? 0)));
     this.settle('composite', regions.flat(), this.solve(base, Number(c), cands));
   }
-}
-
-function isCountryField(x: string): boolean {
-  return /^[A-Z]+<*$/.test(x) && isMrzCountryCode(x.replace(/<+$/, ''));
 }
 
 export function repairLines(input: readonly string[], layout: FormatLayout): RepairOutcome {
@@ -433,7 +418,7 @@ export function repairLines(input: readonly string[], layout: FormatLayout): Rep
  * run of fillers. (Everything else it changes shows as an error or a failing check.)
  */
 export function hasDefiniteFillers(lines: readonly string[], layout: FormatLayout): boolean {
-  const text = (sp: Span | undefined): string => (sp ? (lines[sp.line] ?? '').slice(sp.start, sp.start + sp.length) : '');
+  const text = (sp: Span | undefined): string => (sp ? spanText(lines, sp) : '');
   const fields: Array<[Span | undefined, boolean]> = [
     [layout.name, true],
     [layout.documentNumber, false],
