@@ -161,6 +161,8 @@ interface ActiveSession {
   pipeline: Promise<void> | null;
   decision: Decision | null;
   commit: DecisionCommitResult | null;
+  /** The decision being committed now (a second "ask for an officer" waits for it). */
+  committing: Promise<void> | null;
 }
 
 const PRE_DECISION: ReadonlySet<SessionState> = new Set(['documentDetected', 'mrzRead', 'chipReading', 'checking', 'deciding']);
@@ -326,6 +328,12 @@ export class KioskCore {
       if (this.session !== s || this.snap.state !== 'clear') return { referralId: this.snap.sessionId === s.id ? this.snap.referralId : null };
       // The pipeline had already decided CLEAR: refer now, as asked.
     }
+    if (this.session?.committing) {
+      // A decision is being committed (e.g. the button was pressed twice): that one is the referral.
+      const s = this.session;
+      await s.committing;
+      if (this.session !== s || this.snap.state !== 'clear') return { referralId: this.snap.sessionId === s.id ? this.snap.referralId : null };
+    }
     // idle, documentDetected (no pipeline), scannerFault, clear, referred without id: refer now.
     const s = this.session ?? this.beginSession();
     const extra: DecisionReason[] = [{ code: 'TRAVELLER_REQUESTED_REVIEW' }];
@@ -436,6 +444,7 @@ export class KioskCore {
       pipeline: null,
       decision: null,
       commit: null,
+      committing: null,
     };
     this.session = s;
     this.snap = { ...KioskCore.idleSnapshot(), sessionId: s.id, startedAt: s.startedAt, fault: this.snap.fault };
@@ -546,7 +555,15 @@ export class KioskCore {
   }
 
   /** Decides (or refers on any failure), commits durably, and shows CLEAR or REFER. Never throws. */
-  private async decideAndCommit(s: ActiveSession, extra: DecisionReason[], forceRefer: boolean): Promise<void> {
+  private decideAndCommit(s: ActiveSession, extra: DecisionReason[], forceRefer: boolean): Promise<void> {
+    const p = this.decideAndCommitNow(s, extra, forceRefer).finally(() => {
+      if (s.committing === p) s.committing = null;
+    });
+    s.committing = p;
+    return p;
+  }
+
+  private async decideAndCommitNow(s: ActiveSession, extra: DecisionReason[], forceRefer: boolean): Promise<void> {
     this.clearTimers();
     if (this.snap.state !== 'deciding') this.transition('deciding', { guidance: null, progress: null });
     const now = this.clock.now();

@@ -118,6 +118,23 @@ describe('traveller session', () => {
     t.chip.release();
   });
 
+  it('asking for an officer twice (a double press) creates one referral', async () => {
+    const t = setup();
+    const [a, b] = await Promise.all([t.core.requestOfficer(), t.core.requestOfficer()]);
+    await settle(t.core);
+    expect(a.referralId).toBeTruthy();
+    expect(b.referralId).toBe(a.referralId);
+    expect(t.store.referrals.size).toBe(1);
+    const c = setup();
+    c.chip.hold = true;
+    c.source.emit({ type: 'document', document: scanned() });
+    await flush();
+    const [x, y] = await Promise.all([c.core.requestOfficer(), c.core.requestOfficer(), Promise.resolve(c.chip.release())]);
+    await settle(c.core);
+    expect(y.referralId).toBe(x.referralId);
+    expect(c.store.referrals.size).toBe(1);
+  });
+
   it('warns before a timeout, can extend it, and refers when the chip read times out', async () => {
     const t = setup();
     t.chip.hold = true;
