@@ -101,6 +101,19 @@ describe('Pn532 driver ⇄ simulated PN532', () => {
     expect(card.apdus).toBe(7);
   });
 
+  it('with maxChunk 262 the driver sends extended frames, which the PN532 accepts', async () => {
+    const card = new EchoCard('A');
+    const { pn } = rig(card, { drv: { maxChunk: 262 } });
+    await ready(pn);
+    await pn.inListPassiveTarget('A');
+    const apdu = new Uint8Array(600).map((_, i) => i & 0xff);
+    const before = pn.stats.commands;
+    const r = await pn.inDataExchange(1, apdu);
+    expect(toHex(r)).toBe(toHex(apdu) + '9000');
+    expect(pn.stats.commands - before).toBe(3 + 3 - 1);
+    expect(() => new Pn532({ link: createLinkPair()[0], maxChunk: 263 })).toThrow(expect.objectContaining({ code: 'PN532_BAD_OPTIONS' }) as unknown as Error);
+  });
+
   it('times out a slow chip with TIMEOUT (card still there), aborts it, and keeps working', async () => {
     const card = new EchoCard('A');
     const { pn, sim } = rig(card);
