@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(socat chromium fonts-noto-core fonts-noto-cjk fonts-ocr-b)
+# libnfc-bin, libnfc-examples: nfc-list/nfc-poll, standard PN532 host software run against the simulated PN532.
+DEB_PACKAGES=(socat chromium fonts-noto-core fonts-noto-cjk fonts-ocr-b libnfc-bin libnfc-examples)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
