@@ -73,6 +73,23 @@ export async function passiveAuthenticate(input: PassiveAuthInput): Promise<Pass
 }
 
 export function passiveAuthenticateSync(input: PassiveAuthInput): PassiveAuthResult {
+  try {
+    return passiveAuthenticateInner(input);
+  } catch (e) {
+    // A fault of ours, not evidence about the document: not performed (the kiosk refers), never a crash.
+    return {
+      status: 'not-performed',
+      signatureValid: null,
+      dataGroupHashes: {},
+      documentSigner: null,
+      csca: null,
+      sod: null,
+      reasons: [{ code: 'PA_INTERNAL_ERROR', message: `Passive Authentication could not be completed (${isKioskError(e) ? e.code : e instanceof Error ? e.name : 'error'})` }],
+    };
+  }
+}
+
+function passiveAuthenticateInner(input: PassiveAuthInput): PassiveAuthResult {
   const now = input.now ?? new Date();
   const reasons: PaReason[] = [];
   const result: PassiveAuthResult = {
