@@ -42,7 +42,7 @@ export interface ImportOutcome {
 }
 
 export interface TrustAlert {
-  code: 'CRL_NEXT_UPDATE_PASSED' | 'CSCA_EXPIRED';
+  code: 'CRL_NEXT_UPDATE_PASSED' | 'TRUST_FILE_UNREADABLE';
   message: string;
   issuer: string;
   date: string;
@@ -70,6 +70,8 @@ export interface ImportOptions {
 export class FileTrustStore implements TrustStore {
   private readonly mem = new MemoryTrustStore();
   private index: IndexFile = { version: 1, certificates: {}, masterLists: [] };
+  /** Files of the store that could not be parsed at load (left out). */
+  readonly unreadable: string[] = [];
 
   /** `dir` null: an in-memory store whose imports are not written anywhere. */
   constructor(readonly dir: string | null) {}
@@ -103,11 +105,22 @@ export class FileTrustStore implements TrustStore {
         throw new KioskError('TRUST_STORE_CORRUPT', 'trust store index.json is not valid JSON');
       }
     }
+    // A damaged file is left out (and listed in `unreadable`), so one bad file cannot stop every read.
     for (const f of readdirSync(path.join(this.dir, 'certs')).sort()) {
-      if (f.endsWith('.der')) this.mem.addAnchor(parseCertificate(readFileSync(path.join(this.dir, 'certs', f))));
+      if (!f.endsWith('.der')) continue;
+      try {
+        this.mem.addAnchor(parseCertificate(readFileSync(path.join(this.dir, 'certs', f))));
+      } catch {
+        this.unreadable.push(`certs/${f}`);
+      }
     }
     for (const f of readdirSync(path.join(this.dir, 'crls')).sort()) {
-      if (f.endsWith('.der')) this.mem.addCrl(parseCrl(readFileSync(path.join(this.dir, 'crls', f))));
+      if (!f.endsWith('.der')) continue;
+      try {
+        this.mem.addCrl(parseCrl(readFileSync(path.join(this.dir, 'crls', f))));
+      } catch {
+        this.unreadable.push(`crls/${f}`);
+      }
     }
     return this;
   }
@@ -244,7 +257,7 @@ export class FileTrustStore implements TrustStore {
     out.masterList = { signer: signer.subject.text, signerTrustedBy: trustedBy, certificates: ml.certificates.length, signingTime: ml.signingTime?.toISOString() ?? null };
   }
 
-  /** Technician alerts: CRLs past their nextUpdate, expired CSCA certificates. */
+  /** Technician alerts: CRLs past their nextUpdate, store files that cannot be read. */
   alerts(now: Date = new Date()): TrustAlert[] {
     const out: TrustAlert[] = [];
     const newest = new Map<string, Crl>();
@@ -261,6 +274,9 @@ export class FileTrustStore implements TrustStore {
           date: crl.nextUpdate.toISOString(),
         });
       }
+    }
+    for (const f of this.unreadable) {
+      out.push({ code: 'TRUST_FILE_UNREADABLE', message: `trust store file ${f} cannot be read and is left out`, issuer: '', date: now.toISOString() });
     }
     return out;
   }

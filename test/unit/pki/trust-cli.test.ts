@@ -90,6 +90,20 @@ describe('kiosk trust', () => {
     expect(JSON.parse(b.out.join('')).alerts).toEqual([]);
   });
 
+  it('a damaged file in the store is left out with an alert; the rest still loads', async () => {
+    const pki = testPki();
+    const a = ctxFor(path.join(dir, 'data'));
+    expect(await runCli(['trust', 'import', write('csca.der', pki.csca.certificate), write('link.der', pki.link)], a.ctx)).toBe(0);
+    const certs = path.join(dir, 'data', 'trust', 'certs');
+    const { readdirSync } = await import('node:fs');
+    writeFileSync(path.join(certs, readdirSync(certs)[0]!), 'garbage');
+    const b = ctxFor(path.join(dir, 'data'));
+    expect(await runCli(['trust', 'list'], b.ctx)).toBe(0);
+    const list = JSON.parse(b.out.join(''));
+    expect(list.certificates).toHaveLength(1);
+    expect(list.alerts.map((x: any) => x.code)).toEqual(['TRUST_FILE_UNREADABLE']);
+  });
+
   it('usage errors exit 2', async () => {
     const a = ctxFor(path.join(dir, 'data'));
     expect(await runCli(['trust'], a.ctx)).toBe(2);
