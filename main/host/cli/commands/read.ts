@@ -38,7 +38,11 @@ const SPEC = {
   'prefer-bac': { type: 'boolean' },
   'max-le': { type: 'string', integer: true },
   quiet: { type: 'boolean' },
+  'ack-timeout-ms': { type: 'string', integer: true },
 } as const;
+
+/** ACK wait of `kiosk read` (see the comment where the driver is made). */
+export const ACK_TIMEOUT_MS = 400;
 
 const USAGE =
   'usage: kiosk read --nfc PATH [--baud N] (--mrz LINE... | --document-number X --birth-date YYMMDD --expiry-date YYMMDD) [--can N] [--trust PATH]... [--timeout-ms N]';
@@ -225,7 +229,10 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       ctx.stderr(`kiosk read: cannot open ${path}: ${isKioskError(e) ? e.message : String(e)}`);
       return EXIT.DEVICE;
     }
-    pn532 = new Pn532({ link, baudRate, log });
+    // A resent command frame re-runs its APDU on the chip, and chip APDUs are not idempotent (PACE
+    // steps, the secure-messaging counter): resend only when the module has clearly missed the
+    // frame, not because this host was busy (UM0701-02 gives the PN532 15 ms to ACK).
+    pn532 = new Pn532({ link, baudRate, log, ackTimeoutMs: optNumber(args, 'ack-timeout-ms') ?? ACK_TIMEOUT_MS });
     try {
       await pn532.init();
     } catch (e) {
