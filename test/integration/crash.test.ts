@@ -69,7 +69,7 @@ describe('SIGKILL during sessions', () => {
     writeFileSync(script, CHILD(ROOT));
     const all: string[] = [];
     // Kill delays spread over session boundaries, commits, officer decisions and retention-free idle.
-    const delays = [0, 37, 180, 420, 900];
+    const delays = [0, 37, 180, 900, 2500];
     for (let r = 0; r < delays.length; r++) {
       const { committed, signal } = await round(script, dataDir, 100 + r, delays[r]! + Math.floor(Math.random() * 50));
       expect(signal).toBe('SIGKILL');
@@ -88,6 +88,8 @@ describe('SIGKILL during sessions', () => {
         await store.close();
       }
     }
-    expect(all.length).toBeGreaterThan(delays.length);
+    // Each round committed before its kill (the kill is armed by the first commit).
+    expect(all.length).toBeGreaterThanOrEqual(delays.length);
+    expect(new Set(all).size).toBe(all.length);
   }, 240_000);
 });
