@@ -94,6 +94,8 @@ export async function activeAuthenticate(channel: AaChannel, dg15: Uint8Array | 
     const der = sig[0] === 0x30 && isDerSig(sig);
     for (const h of hashes) {
       if (verifyEcdsa(key, h, challenge, sig, !der)) return { status: 'valid', algorithm: `ECDSA-${h}${der ? ' (DER)' : ' (plain)'}`, reasons: [] };
+      // A plain r||s that happens to look like DER: try the other form too.
+      if (der && sig.length % 2 === 0 && verifyEcdsa(key, h, challenge, sig, true)) return { status: 'valid', algorithm: `ECDSA-${h} (plain)`, reasons: [] };
     }
     return invalid('AA_SIGNATURE', 'Active Authentication ECDSA signature does not verify', `ECDSA-${hashes.join('|')}`);
   }
