@@ -7,7 +7,7 @@
  *   "kioskId": "gate-3-kiosk-1",
  *   "devices": {                                    // absent or empty: the simulators
  *     "mrz": { "port": "/dev/ttyUSB0", "baudRate": 9600, "framing": "auto" },
- *     "nfc": { "port": "/dev/ttyUSB1", "baudRate": 115200 }
+ *     "nfc": { "port": "/dev/ttyUSB1", "baudRate": 115200, "ackTimeoutMs": 100 }
  *   },
  *   "simulation": {                                 // used only when no device is configured
  *     "scenario": "genuine",                        // genuine|expired|unknown-signer|tampered|wrong-mrz|rotate
@@ -49,7 +49,7 @@ export const configSchema = z.strictObject({
   devices: z
     .strictObject({
       mrz: z.strictObject({ port, baudRate: baudRate.optional(), framing: z.enum(FRAMING_OPTIONS).optional() }).optional(),
-      nfc: z.strictObject({ port, baudRate: baudRate.optional() }).optional(),
+      nfc: z.strictObject({ port, baudRate: baudRate.optional(), ackTimeoutMs: z.number().int().min(15).max(5000).optional() }).optional(),
     })
     .optional(),
   simulation: z
@@ -111,6 +111,8 @@ export interface NfcDeviceConfig {
   port: string;
   /** Default 115200. */
   baudRate: number;
+  /** The PN532's ACK wait before a resend (driver default 100 ms). */
+  ackTimeoutMs?: number;
 }
 
 export interface SerialDevicesConfig {
@@ -166,7 +168,10 @@ export function parseConfig(value: unknown, source?: string): KioskConfig {
   const { devices: rawDevices, simulation: rawSim, policy: _p, ...rest } = raw;
   const devices: SerialDevicesConfig = {};
   if (rawDevices?.mrz) devices.mrz = { port: rawDevices.mrz.port, baudRate: rawDevices.mrz.baudRate ?? DEFAULT_MRZ_BAUD, framing: rawDevices.mrz.framing ?? 'auto' };
-  if (rawDevices?.nfc) devices.nfc = { port: rawDevices.nfc.port, baudRate: rawDevices.nfc.baudRate ?? DEFAULT_NFC_BAUD };
+  if (rawDevices?.nfc) {
+    devices.nfc = { port: rawDevices.nfc.port, baudRate: rawDevices.nfc.baudRate ?? DEFAULT_NFC_BAUD };
+    if (rawDevices.nfc.ackTimeoutMs !== undefined) devices.nfc.ackTimeoutMs = rawDevices.nfc.ackTimeoutMs;
+  }
   return {
     ...rest,
     ...(devices.mrz || devices.nfc ? { devices } : {}),

@@ -56,7 +56,7 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
       ['mrz-scanner', 'ok'],
       ['nfc-reader', 'ok'],
     ]);
-    await sim.placePassport({ mrz: genuine.mrz, card: genuine.card });
+    await sim.placePassport(genuine);
     const doc = await until(() => events.find((e) => e.type === 'document'), 10_000, 'the document event');
     expect(events[0]).toEqual({ type: 'document-present' });
     if (doc.type !== 'document') throw new Error('unreachable');
@@ -68,7 +68,8 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
       { documentNumber: f.documentNumber!, birthDate: f.birthDate!, expiryDate: f.expiryDate!, mrzLines: doc.document.lines },
       { onProgress: (p) => progress.push(p.file) },
     );
-    expect(r.accessControl).toMatchObject({ protocol: 'PACE', status: 'success' });
+    expect(r.accessControl.protocol, `PN532 link: ${JSON.stringify(dev.stats().nfc)}`).toBe('PACE');
+    expect(r.accessControl.status).toBe('success');
     expect(r.passiveAuthentication.status).toBe('valid');
     expect(r.passiveAuthentication.signatureValid).toBe(true);
     expect(r.passiveAuthentication.dataGroupHashes).toMatchObject({ DG1: true, DG2: true });
@@ -80,7 +81,7 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
   it("'unknown-signer': Passive Authentication says unknown-signer", async () => {
     const p = await simulatedPassport('unknown-signer');
     const { sim, dev } = await wire(p);
-    await sim.placePassport({ mrz: p.mrz, card: p.card });
+    await sim.placePassport(p);
     const r = await dev.chip.read(keyOf(p), {});
     expect(r.passiveAuthentication.status).toBe('unknown-signer');
     expect(p.expected.passiveAuthentication).toBe('unknown-signer');
@@ -89,7 +90,7 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
   it("'tampered': DG1 hash mismatch makes Passive Authentication invalid", async () => {
     const p = await simulatedPassport('tampered');
     const { sim, dev } = await wire(p);
-    await sim.placePassport({ mrz: p.mrz, card: p.card });
+    await sim.placePassport(p);
     const r = await dev.chip.read(keyOf(p), {});
     expect(r.passiveAuthentication.status).toBe('invalid');
     expect(r.passiveAuthentication.dataGroupHashes?.DG1).toBe(false);
@@ -99,7 +100,7 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
   it("'wrong-mrz': the chip refuses the printed MRZ's key (ACCESS_DENIED)", async () => {
     const p = await simulatedPassport('wrong-mrz');
     const { sim, dev } = await wire(p);
-    await sim.placePassport({ mrz: p.mrz, card: p.card });
+    await sim.placePassport(p);
     const err = await dev.chip.read(keyOf(p), {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KioskError);
     expect((err as KioskError).code).toBe('ACCESS_DENIED');
@@ -130,7 +131,7 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
     await sim.replugScanner();
     await until(() => events.find((e) => e.type === 'recovered'), 10_000, 'the recovered event');
     expect(dev.status()[0]!.status).toBe('ok');
-    await sim.placePassport({ mrz: genuine.mrz, card: genuine.card });
+    await sim.placePassport(genuine);
     await until(() => events.find((e) => e.type === 'document'), 10_000, 'a document after the replug');
   }, 60_000);
 

@@ -41,7 +41,12 @@ export type MrzFraming = 'auto' | 'lines' | 'stx-etx' | 'fs-gs' | 'rte';
 /** What openSerialDevices needs (KioskConfig.devices fits; baud rates and framing have defaults). */
 export interface SerialDevicesInput {
   mrz?: { port: string; baudRate?: number; framing?: MrzFraming };
-  nfc?: { port: string; baudRate?: number };
+  /**
+   * ackTimeoutMs: how long the PN532 driver waits for the module's ACK before resending the
+   * command (driver default 100 ms; UM0701-02 says 15). A resend after an ACK that was merely
+   * late makes the chip run the APDU twice, so a loaded host or a slow USB adapter wants more.
+   */
+  nfc?: { port: string; baudRate?: number; ackTimeoutMs?: number };
 }
 
 export interface SerialDevicesDeps {
@@ -69,7 +74,14 @@ export interface SerialDevices {
   status(): DeviceStatus[];
   /** Talks to the devices: MRZ port open?, PN532 GetFirmwareVersion. */
   selfTest(): Promise<DeviceStatus[]>;
+  /** Counters for the technician: documents read, last framing error, PN532 link statistics. */
+  stats(): SerialDevicesStats;
   close(): Promise<void>;
+}
+
+export interface SerialDevicesStats {
+  mrz: { documents: number; lastErrorCode: string | null } | null;
+  nfc: { commands: number; resends: number; nacks: number; formatErrors: number; skippedBytes: number; bytesOut: number; bytesIn: number } | null;
 }
 
 const MRZ_NAME = 'MRZ scanner';
@@ -218,7 +230,7 @@ export async function openSerialDevices(cfg: SerialDevicesInput, deps: SerialDev
   }
 
   // ------------------------------------------------------------------ PN532
-  const nfcCfg = cfg.nfc ? { port: cfg.nfc.port, baudRate: cfg.nfc.baudRate ?? 115200 } : null;
+  const nfcCfg = cfg.nfc ? { port: cfg.nfc.port, baudRate: cfg.nfc.baudRate ?? 115200, ackTimeoutMs: cfg.nfc.ackTimeoutMs } : null;
   const nfc = {
     link: null as SerialLink | null,
     pn532: null as Pn532 | null,
@@ -257,7 +269,7 @@ export async function openSerialDevices(cfg: SerialDevicesInput, deps: SerialDev
       { path: nfcCfg.port, baudRate: nfcCfg.baudRate, intervalMs, log, ...(deps.binding ? { binding: deps.binding } : {}) },
       (link) => {
         nfc.link = link;
-        nfc.pn532 = new Pn532({ link, baudRate: nfcCfg.baudRate, log });
+        nfc.pn532 = new Pn532({ link, baudRate: nfcCfg.baudRate, log, ...(nfcCfg.ackTimeoutMs !== undefined ? { ackTimeoutMs: nfcCfg.ackTimeoutMs } : {}) });
         nfc.transport = new Pn532CardTransport({ pn532: nfc.pn532, log });
         nfc.error = null;
         link.onStatus((s) => {
@@ -356,6 +368,10 @@ export async function openSerialDevices(cfg: SerialDevicesInput, deps: SerialDev
     chip,
     status,
     selfTest,
+    stats: () => ({
+      mrz: mrzCfg ? { documents: documents.documents, lastErrorCode: documents.lastError } : null,
+      nfc: nfc.pn532 ? { ...nfc.pn532.stats } : null,
+    }),
     async close() {
       if (closed) return;
       closed = true;

@@ -10,23 +10,26 @@
  * Also the simulated passports of each scenario (simulatedPassport) and the trust store that
  * makes the genuine one verify.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DeviceError, UsageError } from '../../base/errors.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DeviceError, KioskError, UsageError } from '../../base/errors.js';
 import { nullLogger, type Logger } from '../../base/log.js';
 import { openSerialLink, type SerialLink } from '../../devices/serial/index.js';
 import type { TrustStore } from '../../emrtd/pki/index.js';
 import { trustStoreFromBytes } from '../../emrtd/trust-store.js';
 import { buildMrz } from '../../mrz/index.js';
 import type { SimCard } from '../../sim/card.js';
-import { createVirtualChip } from '../../sim/chip/index.js';
+import { createVirtualChip, type VirtualChipOptions } from '../../sim/chip/index.js';
 import { MrzScannerSimulator, type ScannerFraming } from '../../sim/mrz-scanner/index.js';
 import { buildDg1, generatePassport, type GeneratedPassport } from '../../sim/passport/index.js';
 import { testPki, TEST_PKI_SEED, type TestPki } from '../../sim/pki/index.js';
 import { openPn532SimulatorOnPort, type Pn532Field, type Pn532SimulatorOnPort } from '../../sim/pn532/index.js';
 import type { SimulationScenario } from '../config.js';
+import type { SimChildData, SimChildRequest } from './sim-child.js';
 
 // ------------------------------------------------------------------ pty pairs
 
@@ -89,6 +92,9 @@ export class PtyPair {
 
 // ------------------------------------------------------------------ devices on ptys
 
+/** What a virtual chip is made of, in a form that can cross to the simulator process. */
+export type VirtualChipSpec = Pick<VirtualChipOptions, 'files' | 'mrzInformation' | 'can' | 'accessControl' | 'faults' | 'chipTimeMs' | 'kind' | 'uid'>;
+
 export interface SimulatedDevicesOptions {
   /** Baud rate of both lines (the simulators pace their bytes to it). Default 115200. */
   baudRate?: number;
@@ -96,107 +102,274 @@ export interface SimulatedDevicesOptions {
   mrzBaudRate?: number;
   /** The scanner's framing. Default 'stx-etx'. The config handed to the kiosk names it. */
   framing?: ScannerFraming;
+  /**
+   * Where the simulators run. 'process' (default): a child process of their own, like a device
+   * with its own processor (the kiosk's event loop and the virtual chip's arithmetic do not
+   * stall each other; see sim-child.ts). 'in-process': the caller's thread, so any SimCard
+   * object (fault wrappers, spies) can be placed — but the driver may then see false ACK
+   * timeouts while the virtual chip computes.
+   */
+  mode?: 'process' | 'in-process';
   log?: Logger;
+  /** Process mode: the simulators' own log level (to standard error). Default: silent. */
+  simLogLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
 export interface SimulatedDevicesConfig {
   mrz: { port: string; baudRate: number; framing: ScannerFraming };
-  nfc: { port: string; baudRate: number };
+  /** ackTimeoutMs: generous, because the simulator is a process on a possibly loaded host, not a PN532's own silicon. */
+  nfc: { port: string; baudRate: number; ackTimeoutMs: number };
+}
+
+/**
+ * A passport to place. `chip` (a VirtualChipSpec: what a SimulatedPassport carries) works in
+ * both modes; `card` (a SimCard object) only in-process. null/absent chip: a document without one.
+ */
+export interface PlacedPassport {
+  mrz: readonly string[];
+  chip?: VirtualChipSpec | null;
+  card?: SimCard | null;
 }
 
 export interface SimulatedDevices {
   /** What to give openSerialDevices (the kiosk's ends of the ptys). */
   config: SimulatedDevicesConfig;
+  readonly mode: 'process' | 'in-process';
   /** Puts the passport on the kiosk: the chip into the reader's field, then the MRZ on the scanner's line. Resolves when the MRZ's last byte is written. */
-  placePassport(p: { mrz: readonly string[]; card: SimCard | null }): Promise<void>;
+  placePassport(p: PlacedPassport): Promise<void>;
   /** Takes the passport away (the chip leaves the field). */
   liftPassport(): void;
-  /** Unplugs the MRZ scanner (its pty pair vanishes) / plugs it back in. */
+  /** Unplugs the MRZ scanner (its pty pair vanishes) / plugs it back in (resolves when the simulator has its end open again). */
   unplugScanner(): Promise<void>;
   replugScanner(): Promise<void>;
   /** Unplugs / replugs the NFC reader. */
   unplugReader(): Promise<void>;
   replugReader(): Promise<void>;
-  /** The card in the reader's field now. */
-  readonly card: SimCard | null;
+  /** Whether a passport is on the kiosk now. */
+  readonly placed: boolean;
   close(): Promise<void>;
 }
 
+/** The simulators' side: in this process or in a child process. */
+interface SimBackend {
+  place(mrz: readonly string[], chip: VirtualChipSpec | null, card: SimCard | null): Promise<void>;
+  lift(): Promise<void>;
+  /** Waits until the simulator's end of a pty is open again (after a replug). */
+  waitOpen(device: 'scanner' | 'reader', timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function inProcessBackend(o: { scannerPath: string; readerPath: string; mrzBaud: number; nfcBaud: number; framing: ScannerFraming; log: Logger }): Promise<SimBackend> {
+  const reconnect = { intervalMs: 100 };
+  const field: Pn532Field = { card: null };
+  let scannerLink: SerialLink | undefined;
+  let pn532: Pn532SimulatorOnPort | undefined;
+  try {
+    scannerLink = await openSerialLink({ path: o.scannerPath, baudRate: o.mrzBaud, reconnect, log: o.log });
+    pn532 = await openPn532SimulatorOnPort({
+      path: o.readerPath,
+      baudRate: o.nfcBaud,
+      field,
+      log: o.log,
+      openLink: (p, b) => openSerialLink({ path: p, baudRate: b, reconnect, log: o.log }),
+    });
+  } catch (e) {
+    await scannerLink?.close().catch(() => undefined);
+    throw e;
+  }
+  const link = scannerLink;
+  const sim = pn532;
+  const scanner = new MrzScannerSimulator(link, { framing: o.framing, baudRate: o.mrzBaud, log: o.log });
+  const stop = new AbortController();
+  return {
+    async place(mrz, chip, card) {
+      field.card?.reset();
+      field.card = card ?? (chip ? createVirtualChip(chip) : null);
+      await scanner.send(mrz, stop.signal);
+    },
+    async lift() {
+      field.card = null;
+    },
+    waitOpen: (device, timeoutMs) =>
+      waitFor(() => (device === 'scanner' ? link.isOpen : sim.link.isOpen !== false), timeoutMs, `the ${device} simulator to reopen its port`),
+    async close() {
+      stop.abort();
+      field.card = null;
+      await sim.close().catch(() => undefined);
+      await link.close().catch(() => undefined);
+    },
+  };
+}
+
+/** The child's module: sim-child.ts run through tsx in a checkout, sim-child.js when compiled. */
+function childEntry(): { file: string; execArgv: string[] } {
+  const here = fileURLToPath(import.meta.url);
+  if (!here.endsWith('.ts')) return { file: path.join(path.dirname(here), 'sim-child.js'), execArgv: [] };
+  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { file: path.join(path.dirname(here), 'sim-child.ts'), execArgv: ['--import', tsxLoader] };
+}
+
+async function processBackend(data: SimChildData, log: Logger): Promise<SimBackend> {
+  const { file, execArgv } = childEntry();
+  const child: ChildProcess = fork(file, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  let nextId = 1;
+  const pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+  let dead: KioskError | null = null;
+  const failAll = (e: KioskError): void => {
+    if (!dead) dead = e;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on('message', (m: { op?: string; id?: number; ok?: boolean; code?: string; message?: string; error?: { code: string; message: string } }) => {
+      if (m.op === 'ready') return resolve();
+      if (m.op === 'fatal') {
+        const e = new DeviceError(m.code ?? 'SIM_PROCESS_FAILED', `the device simulators could not start: ${m.message ?? ''}`);
+        failAll(e);
+        return reject(e);
+      }
+      const p = m.id !== undefined ? pending.get(m.id) : undefined;
+      if (!p) return;
+      pending.delete(m.id!);
+      if (m.ok) p.resolve();
+      else p.reject(new DeviceError(m.error?.code ?? 'SIM_FAILED', m.error?.message ?? 'the simulator failed'));
+    });
+    child.on('error', (err) => {
+      const e = new DeviceError('SIM_PROCESS_FAILED', `the device simulators failed: ${err.message}`, {}, { cause: err });
+      failAll(e);
+      reject(e);
+    });
+    child.on('exit', (code, signal) => {
+      const e = new DeviceError('SIM_PROCESS_EXITED', 'the device simulators have stopped', { code, signal });
+      if (!dead) log.warn('device simulators exited', { code, signal });
+      failAll(e);
+      reject(e);
+    });
+  });
+  const call = (req: DistributiveOmit<SimChildRequest, 'id'>): Promise<void> => {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise<void>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      child.send({ ...req, id }, (err) => {
+        if (err && pending.delete(id)) reject(new DeviceError('SIM_PROCESS_EXITED', 'the device simulators have stopped', {}, { cause: err }));
+      });
+    });
+  };
+  const kill = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    const t = setTimeout(() => child.kill('SIGKILL'), 2000);
+    child.kill('SIGTERM');
+    await gone;
+    clearTimeout(t);
+  };
+  try {
+    child.send({ op: 'init', data });
+    await ready;
+  } catch (e) {
+    await kill();
+    throw e;
+  }
+  return {
+    place: (mrz, chip, card) => {
+      if (card && !chip) return Promise.reject(new UsageError('SIM_CARD_NOT_TRANSFERABLE', "the simulators run in their own process: place a chip spec (`chip`), not a SimCard object, or use mode 'in-process'"));
+      return call({ op: 'place', mrz: [...mrz], chip });
+    },
+    lift: () => call({ op: 'lift' }),
+    waitOpen: (device, timeoutMs) => call({ op: 'wait-open', device, timeoutMs }),
+    async close() {
+      if (!dead) {
+        const closing = call({ op: 'close' }).catch(() => undefined);
+        const timer = new Promise((r) => setTimeout(r, 2000).unref());
+        await Promise.race([closing, timer]);
+      }
+      dead ??= new DeviceError('SIM_CLOSED', 'the simulated devices are closed');
+      await kill();
+    },
+  };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** The PN532 ACK wait the kiosk should use with the simulators (see SimulatedDevicesConfig). */
+export const SIMULATED_ACK_TIMEOUT_MS = 1000;
+
 /**
- * Starts the MRZ scanner and PN532 simulators on fresh socat pty pairs in a temp dir. The
- * simulators open their ends with reconnecting serial links, so unplug/replug works both ways.
+ * Starts the MRZ scanner and PN532 simulators on fresh socat pty pairs in a temp dir (in a
+ * child process by default). They open their ends with reconnecting serial links, so unplugging
+ * and replugging (stopping and restarting socat) works both ways.
  */
 export async function startSimulatedDevices(opts: SimulatedDevicesOptions = {}): Promise<SimulatedDevices> {
   const log = (opts.log ?? nullLogger).child('sim-devices');
   const baudRate = opts.baudRate ?? 115200;
   const mrzBaud = opts.mrzBaudRate ?? baudRate;
   const framing = opts.framing ?? 'stx-etx';
+  const mode = opts.mode ?? 'process';
   if (!Number.isInteger(baudRate) || baudRate < 300 || !Number.isInteger(mrzBaud) || mrzBaud < 300) {
     throw new UsageError('BAD_BAUD', 'the baud rate must be a whole number of at least 300');
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'kiosk-sim-'));
   const scannerPty = new PtyPair(path.join(dir, 'mrz-sim'), path.join(dir, 'mrz'));
   const readerPty = new PtyPair(path.join(dir, 'nfc-sim'), path.join(dir, 'nfc'));
-  let scannerLink: SerialLink | undefined;
-  let pn532: Pn532SimulatorOnPort | undefined;
-  const field: Pn532Field = { card: null };
-  const reconnect = { intervalMs: 100 };
+  let backend: SimBackend;
   try {
     await Promise.all([scannerPty.start(), readerPty.start()]);
-    scannerLink = await openSerialLink({ path: scannerPty.a, baudRate: mrzBaud, reconnect, log });
-    pn532 = await openPn532SimulatorOnPort({
-      path: readerPty.a,
-      baudRate,
-      field,
-      log,
-      openLink: (p, b) => openSerialLink({ path: p, baudRate: b, reconnect, log }),
-    });
+    backend =
+      mode === 'process'
+        ? await processBackend(
+            {
+            scannerPath: scannerPty.a,
+            readerPath: readerPty.a,
+            mrzBaudRate: mrzBaud,
+            nfcBaudRate: baudRate,
+            framing,
+              ...(opts.simLogLevel ? { logLevel: opts.simLogLevel } : {}),
+            },
+            log,
+          )
+        : await inProcessBackend({ scannerPath: scannerPty.a, readerPath: readerPty.a, mrzBaud, nfcBaud: baudRate, framing, log });
   } catch (e) {
-    await scannerLink?.close().catch(() => undefined);
-    await pn532?.close().catch(() => undefined);
     await Promise.all([scannerPty.stop(), readerPty.stop()]).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const link = scannerLink;
-  const scanner = new MrzScannerSimulator(link, { framing, baudRate: mrzBaud, log });
-  const stopAll = new AbortController();
   let closed = false;
+  let placed = false;
+  log.info('simulated devices on ptys', { mode, mrz: scannerPty.b, nfc: readerPty.b });
 
   return {
     config: {
       mrz: { port: scannerPty.b, baudRate: mrzBaud, framing },
-      nfc: { port: readerPty.b, baudRate },
+      nfc: { port: readerPty.b, baudRate, ackTimeoutMs: SIMULATED_ACK_TIMEOUT_MS },
     },
-    get card() {
-      return field.card;
+    mode,
+    get placed() {
+      return placed;
     },
     async placePassport(p) {
       if (closed) throw new UsageError('SIM_CLOSED', 'the simulated devices are closed');
-      field.card?.reset();
-      field.card = p.card;
-      await scanner.send(p.mrz, stopAll.signal);
+      placed = true;
+      await backend.place(p.mrz, p.chip ?? null, p.card ?? null);
     },
     liftPassport() {
-      field.card = null;
+      placed = false;
+      if (!closed) void backend.lift().catch((e: unknown) => log.warn('lifting the passport failed', { error: e instanceof Error ? e.message : String(e) }));
     },
     unplugScanner: () => scannerPty.stop(),
     async replugScanner() {
       await scannerPty.start();
-      await waitFor(() => link.isOpen || closed, 5000, 'the scanner simulator to reopen its port');
+      await backend.waitOpen('scanner', 5000);
     },
     unplugReader: () => readerPty.stop(),
     async replugReader() {
       await readerPty.start();
-      await waitFor(() => pn532?.link.isOpen !== false || closed, 5000, 'the PN532 simulator to reopen its port');
+      await backend.waitOpen('reader', 5000);
     },
     async close() {
       if (closed) return;
       closed = true;
-      stopAll.abort();
-      field.card = null;
-      await pn532?.close().catch(() => undefined);
-      await link.close().catch(() => undefined);
+      await backend.close().catch(() => undefined);
       await Promise.all([scannerPty.stop(), readerPty.stop()]).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
@@ -219,7 +392,9 @@ export interface SimulatedPassport {
   scenario: ConcreteScenario;
   /** The MRZ printed on the data page (what the scanner reads). */
   mrz: string[];
-  /** A fresh virtual chip (PACE and BAC) for the reader's field. */
+  /** The virtual chip (PACE and BAC) as a spec: what placePassport sends to the simulator process. */
+  chip: VirtualChipSpec;
+  /** A fresh virtual chip object made from `chip` (for in-process use). */
   card: SimCard;
   /** The generated passport behind the chip. */
   passport: GeneratedPassport;
@@ -321,12 +496,8 @@ export async function simulatedPassport(scenario: SimulationScenario, pki: TestP
     built.catch(() => passportCache.delete(key));
   }
   const { passport, printed } = await built;
-  const card = createVirtualChip({
-    files: passport.files,
-    mrzInformation: passport.mrzInformation,
-    can: passport.can,
-    accessControl: passport.accessControl,
-  });
+  const chip: VirtualChipSpec = { files: passport.files, mrzInformation: passport.mrzInformation, can: passport.can, accessControl: passport.accessControl };
+  const card = createVirtualChip(chip);
   const expected: SimulatedPassport['expected'] = ({
     genuine: { passiveAuthentication: 'valid', accessDenied: false, refer: false },
     expired: { passiveAuthentication: 'valid', accessDenied: false, refer: true },
@@ -334,5 +505,5 @@ export async function simulatedPassport(scenario: SimulationScenario, pki: TestP
     tampered: { passiveAuthentication: 'invalid', accessDenied: false, refer: true },
     'wrong-mrz': { passiveAuthentication: null, accessDenied: true, refer: true },
   } as const satisfies Record<ConcreteScenario, SimulatedPassport['expected']>)[s];
-  return { scenario: s, mrz: [...printed], card, passport, trustStore: simulatedTrustStore(pki), expected };
+  return { scenario: s, mrz: [...printed], chip, card, passport, trustStore: simulatedTrustStore(pki), expected };
 }
