@@ -161,6 +161,18 @@ describe('specimen passports with their data groups', () => {
   });
 });
 
+describe('EF.CardSecurity (DE, FI): the same signature and chain checks', () => {
+  for (const id of ['DE', 'FI']) {
+    it(`${id}: verifies and chains to the CSCA`, async () => {
+      const { verifyCardSecurity } = await import('../../../main/emrtd/pki/index.js');
+      const j = load(`${id}.json`);
+      const r = verifyCardSecurity({ cardSecurity: hex(j.cardSecurity.hex), trustStore: cscaStore(j), now: NOW });
+      expect(r.signatureValid).toBe(true);
+      expect(r.status).toBe('valid');
+    });
+  }
+});
+
 describe('negative cases (negative.json)', () => {
   const cases = load('negative.json').cases as any[];
   const deStore = (): MemoryTrustStore => cscaStore(load('DE.json'));
