@@ -158,6 +158,8 @@ class Reader {
   overallKnown = 0;
   filesDone = 0;
   filesPlanned = 0;
+  /** The last READ BINARY ended with 6282 (end of file). */
+  private eof = false;
 
   constructor(
     private readonly transport: ApduTransport,
@@ -267,6 +269,7 @@ class Reader {
    * `atEnd` is true when `want` reaches the end of the file (a 6B00 or 6282 there is expected).
    */
   private async readChunk(name: ReadableFile, offset: number, want: number, knownEnd: boolean): Promise<Uint8Array> {
+    this.eof = false;
     let le = Math.min(want, this.le);
     for (;;) {
       const r = await this.send(this.readCommand(offset, le));
@@ -277,6 +280,7 @@ class Reader {
       }
       if (sw === 0x6282) {
         // End of file reached before Le bytes: a short read, fine at the end.
+        this.eof = true;
         if (r.data.length > 0) return r.data;
         throw new FormatError('READ_PAST_END', `${name} ended before the length its header declares`, { offset });
       }
@@ -329,6 +333,9 @@ class Reader {
             }
           }
           if (buf.length > total) buf = buf.subarray(0, total);
+          if (this.eof && buf.length < total) {
+            throw new FormatError('READ_PAST_END', `${name} ended after ${buf.length} of the ${total} bytes its header declares`);
+          }
           this.progress(name, buf.length, total, buf.length);
         }
         while (buf.length < total) {
@@ -336,6 +343,9 @@ class Reader {
           const chunk = await this.readChunk(name, buf.length, want, true);
           const take = chunk.subarray(0, Math.min(chunk.length, want));
           buf = concatBytes(buf, take);
+          if (this.eof && buf.length < total) {
+            throw new FormatError('READ_PAST_END', `${name} ended after ${buf.length} of the ${total} bytes its header declares`);
+          }
           this.progress(name, buf.length, total, take.length);
         }
         return buf;
@@ -407,7 +417,15 @@ export async function readPassport(transport: ApduTransport, key: AccessKey, opt
       continue;
     }
     const ft = performance.now();
-    const got = reader.session.files[name] ?? (await reader.readFile(name));
+    let got: Uint8Array | FileFailure;
+    try {
+      got = reader.session.files[name] ?? (await reader.readFile(name));
+    } catch (e) {
+      // A file the chip will not give (a status word) or whose header is malformed: record it and
+      // go on with the others (Passive Authentication then reports what is missing).
+      if (!(e instanceof FormatError || e instanceof StatusWordError)) throw e;
+      got = { ...failureOf(e), ...(e instanceof StatusWordError ? { sw: swHex(e.sw) } : {}) };
+    }
     perFileMs[name] = Math.round((performance.now() - ft) * 10) / 10;
     reader.filesDone++;
     if (!(got instanceof Uint8Array)) {

@@ -212,6 +212,22 @@ describe('readPassport (plain test chip)', () => {
     expect(r.files.DG2).toBeDefined();
   });
 
+  it('records a file the chip refuses to read or that ends before its header says, and reads the others', async () => {
+    const files = testFiles(300);
+    files.set(0x011d, Uint8Array.of(0x77, 0x82, 0x10, 0x00, 1, 2, 3)); // declares 4096 bytes, holds 3
+    const chip = new PlainChip(files);
+    const orig = chip.transmit.bind(chip);
+    chip.transmit = async (cmd) => (chip.current === 0x0101 && cmd[1] === 0xb0 ? encodeResponseApdu(new Uint8Array(0), 0x6982) : orig(cmd));
+    const r = await readPassport(chip, { kind: 'mrz', mrzInformation: 'x' }, { access: plainAccess({ n: 0 }) });
+    expect(r.fileFailures.DG1).toMatchObject({ code: 'STATUS_WORD', sw: '6982' });
+    expect(r.fileFailures.SOD).toMatchObject({ code: 'READ_PAST_END' });
+    expect(r.files.DG2).toEqual(files.get(0x0102));
+    // Also when the header read itself hits the end (a 3-byte file that declares 16).
+    files.set(0x011d, Uint8Array.of(0x77, 0x10, 0x01));
+    const r2 = await readPassport(new PlainChip(files), { kind: 'mrz', mrzInformation: 'x' }, { access: plainAccess({ n: 0 }) });
+    expect(r2.fileFailures.SOD).toMatchObject({ code: 'READ_PAST_END' });
+  });
+
   it('keeps the bytes of a file that does not parse and says why', async () => {
     const files = testFiles(300);
     files.set(0x0101, encodeTlv(0x61, encodeTlv(0x5f1f, enc('SHORT'))));
