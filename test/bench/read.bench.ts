@@ -40,6 +40,7 @@ async function once(label: string, passport: GeneratedPassport, maxLe?: number):
         `  total ${totalMs.toFixed(0)} ms (access control ${r.timings.accessControlMs.toFixed(0)} ms, files ${readOnlyMs.toFixed(0)} ms); payload on the wire ${payloadWireMs.toFixed(0)} ms`,
         `  ratio total / payload wire time: ${(totalMs / payloadWireMs).toFixed(2)} (files only: ${(readOnlyMs / payloadWireMs).toFixed(2)}; goal <= 1.15)`,
         `  payload bytes per wire byte: ${(payload / wireBytes).toFixed(3)} (${wireBytes} wire bytes, both directions)`,
+        `  floor of the ratio set by framing and secure messaging alone (wire bytes / payload bytes, no latency): ${(wireBytes / payload).toFixed(2)}`,
         `  per file ms: ${JSON.stringify(r.timings.perFileMs)}`,
       ].join('\n'),
     );
