@@ -33,9 +33,14 @@ export function chipResult(over: Partial<ChipReadResult> = {}, dg1: MrzResult | 
 }
 
 export const passingEvidence: CheckEvidence[] = [
-  { check: 'image.quality', status: 'pass', score: 0.9, reasonCode: 'OK', modelVersion: 'iq-1' },
-  { check: 'face.match', status: 'pass', score: 0.95, threshold: 0.8, reasonCode: 'OK', modelVersion: 'fm-1' },
-  { check: 'mrz.ocr', status: 'pass', reasonCode: 'OK' },
+  { check: 'image-sharpness', status: 'pass', score: 0.9, reasonCode: 'OK' },
+  { check: 'image-glare', status: 'pass', score: 0.95, reasonCode: 'OK' },
+  { check: 'image-exposure', status: 'pass', score: 0.9, reasonCode: 'OK' },
+  { check: 'image-crop', status: 'pass', score: 1, reasonCode: 'OK' },
+  { check: 'face-present', status: 'pass', score: 0.95, threshold: 0.8, reasonCode: 'OK', modelVersion: 'fm-1' },
+  { check: 'mrz-ocr', status: 'pass', reasonCode: 'OK' },
+  { check: 'mrz-vs-scanner', status: 'pass', reasonCode: 'OK' },
+  { check: 'mrz-vs-chip', status: 'pass', reasonCode: 'OK' },
 ];
 
 export class FakeSource implements DocumentSource {
