@@ -4,10 +4,7 @@ import { LANG_TAGS } from './i18n/strings.js';
 import { TravellerApp } from './traveller/traveller.js';
 import { StaffApp } from './staff/staff.js';
 
-export interface Prefs {
-  highContrast: boolean;
-  largeText: boolean;
-}
+import type { Prefs } from './prefs.js';
 
 const INITIAL: TravellerView = {
   sessionId: null,

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CaseView, CommandResponse, KioskApi, OfficerDecision, QueueItem } from '../../../main/contract/index.js';
-import type { Session } from './staff.js';
+import type { Session } from './session.js';
 
 type ReasonCodes = CommandResponse<'officer.reasonCodes'>['codes'];
 const DECISIONS: OfficerDecision[] = ['ADMIT', 'SECONDARY', 'REFUSE', 'RESCAN'];

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import type { CommandResponse, KioskApi } from '../../../main/contract/index.js';
+import type { KioskApi } from '../../../main/contract/index.js';
+import type { Session } from './session.js';
 import { OfficerConsole } from './officer.js';
 import { TechnicianScreens } from './technician.js';
 
-export type Session = CommandResponse<'officer.signIn'>;
 
 /** Staff area: sign-in, then the officer console (officer, supervisor) or the technician screens. */
 export function StaffApp({ api, onExit }: { api: KioskApi; onExit: () => void }) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CommandResponse, KioskApi } from '../../../main/contract/index.js';
-import type { Session } from './staff.js';
+import type { Session } from './session.js';
 
 type Tab = 'devices' | 'models' | 'trust' | 'storage' | 'logs';
 

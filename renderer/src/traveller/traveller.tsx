@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { LANGUAGES, type CommandName, type KioskApi, type Language, type TravellerView } from '../../../main/contract/index.js';
 import { STRINGS, t, LANG_TAGS, type StringKey } from '../i18n/strings.js';
-import type { Prefs } from '../app.js';
+import type { Prefs } from '../prefs.js';
 import { speak } from './speech.js';
 
 type TravellerCommand = Extract<CommandName, `traveller.${string}`>;

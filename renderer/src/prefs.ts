@@ -1,0 +1,5 @@
+/** Display preferences of the traveller screens. */
+export interface Prefs {
+  highContrast: boolean;
+  largeText: boolean;
+}
