@@ -117,8 +117,11 @@ describe('kiosk read over a pty against kiosk simulate nfc', () => {
     expect(out.dg1).toMatchObject({ valid: true, format: 'TD3', fields: { documentNumber: 'L898902C3', surname: 'ERIKSSON' } });
     expect(out.faceImage).toMatchObject({ format: 'jpeg', width: 240, height: 320, bytes: toHex(pacePassport.face.bytes) });
     // No CSCA given (no --trust, no trust store in the data dir): the SOD verifies but is not verifiable to a CSCA.
+    // Without --trust the Document Signer cannot be chained: "not verifiable", never "forged".
+    // (Every status is tested in read-auth.test.ts.)
     expect(out.passiveAuthentication.status).toBe('unknown-signer');
-    expect(out.activeAuthentication.status).toBeDefined();
+    expect(out.passiveAuthentication).toHaveProperty('dataGroupHashes');
+    expect(['valid', 'invalid', 'not-supported', 'not-performed']).toContain(out.activeAuthentication.status);
     expect(out.chipAuthentication.status).toBe('not-supported');
     expect(Object.keys(out.timings.perFileMs)).toEqual(['COM', 'DG1', 'SOD', 'DG2', 'DG15']);
     expect(out.timings.totalMs).toBeGreaterThan(0);
