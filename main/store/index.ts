@@ -5,3 +5,4 @@ export { AesGcmSealer, FileKeyProvider, gcmEncrypt, gcmDecrypt } from './seal.js
 export { Db, StorageError, toStorageError } from './db.js';
 export { canonicalJson } from './canonical.js';
 export { MIGRATIONS, migrate, type Migration } from './migrations.js';
+export { auditTrail, type AuditTrailEntry } from './audit-query.js';

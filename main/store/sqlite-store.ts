@@ -30,6 +30,7 @@ import type {
 } from '../kiosk/ports.js';
 import type { Decision, DecisionInputs, GroupAttributes, OfficerDecisionKind } from '../kiosk/types.js';
 import { appendAuditInTx, recordDigest, RECORD_DIGESTS, sha256Hex, verifyAudit, type AuditVerifyResult } from './audit.js';
+import { auditTrail, type AuditTrailEntry } from './audit-query.js';
 import { canonicalJson } from './canonical.js';
 import { Db, StorageError } from './db.js';
 import { migrate } from './migrations.js';
@@ -180,6 +181,11 @@ export class SqliteKioskStore implements KioskStore {
 
   verifyAudit(): Promise<AuditVerifyResult> {
     return verifyAudit(this.db);
+  }
+
+  /** The audit entries of one case, run under the connection's mutex (never inside another's transaction). */
+  auditTrail(q: { subjects: string[]; referralId?: string; limit?: number }): Promise<AuditTrailEntry[]> {
+    return this.db.exclusive(() => auditTrail(this.db, q));
   }
 
   private async bump(day: string, g: GroupAttributes, metrics: string[]): Promise<void> {

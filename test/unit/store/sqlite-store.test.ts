@@ -212,3 +212,15 @@ describe('SQLite store', () => {
     expect(row).toEqual({ type: 'config-change', subject: 'policy' });
   });
 });
+
+describe('case audit trail', () => {
+  it('lists the entries of one case, oldest first, without personal data', async () => {
+    const { store, clock } = await open();
+    const c = commit();
+    const { decisionId, referralId } = await store.commitDecision(c);
+    await store.recordOverride({ referralId: referralId!, officerId: 'acct-1', kind: 'SECONDARY', reasonCode: 'OVR_FURTHER_EXAMINATION', note: 'ERIKSSON to booth', at: clock.now(), status: 'final' });
+    const trail = await store.auditTrail({ subjects: [decisionId, c.sessionId], referralId: referralId! });
+    expect(trail.map((e) => e.type)).toEqual(['decision', 'override']);
+    expect(JSON.stringify(trail)).not.toContain('ERIKSSON');
+  });
+});
