@@ -142,14 +142,21 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
       copy = concat([noise.bytes, copy]);
     }
     txChain = txChain.then(async () => {
+      if (pace) {
+        // The frame's first byte goes on the line when the line is free and the PN532 is ready.
+        const now = performance.now();
+        txFreeAt = Math.max(txFreeAt, notBefore !== undefined ? Math.max(notBefore, now - 50) : now);
+      }
       for (let off = 0; off < copy.length && !stopped; off += chunkBytes) {
         const part = copy.subarray(off, off + chunkBytes);
         if (pace) {
-          const now = performance.now();
-          const start = off === 0 && notBefore !== undefined ? Math.max(notBefore, now - 50) : now;
-          txFreeAt = Math.max(txFreeAt, start) + part.length * byteMs;
-          const wait = txFreeAt - now;
-          if (wait >= 1) await sleep(wait);
+          // A UART sends a frame's bytes back to back: each chunk is handed over when its last
+          // byte has left the line on that timeline, never earlier. A timer that fires late
+          // delays this chunk only; later chunks keep to the line's timeline instead of
+          // adding up every timer's lateness (which made the simulated line slower than its baud).
+          txFreeAt += part.length * byteMs;
+          const wait = txFreeAt - performance.now();
+          if (wait > 0) await sleep(wait);
         }
         if (stopped) return;
         stats.bytesOut += part.length;
@@ -171,7 +178,7 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
     const due = rxFreeAt;
     rxChain = rxChain.then(async () => {
       const wait = due - performance.now();
-      if (wait >= 1) await sleep(wait);
+      if (wait > 0) await sleep(wait); // the frame is complete only once its last byte is in
       if (!stopped) receive(copy, due);
     });
   });
