@@ -78,10 +78,10 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
     expect(progress).toContain('DG2');
   }, 60_000);
 
-  it("'unknown-signer': Passive Authentication says unknown-signer", async () => {
+  it("'unknown-signer': Passive Authentication says unknown-signer (a card object made from a spec crosses to the simulator process)", async () => {
     const p = await simulatedPassport('unknown-signer');
     const { sim, dev } = await wire(p);
-    await sim.placePassport(p);
+    await sim.placePassport({ mrz: p.mrz, card: p.card });
     const r = await dev.chip.read(keyOf(p), {});
     expect(r.passiveAuthentication.status).toBe('unknown-signer');
     expect(p.expected.passiveAuthentication).toBe('unknown-signer');
@@ -158,4 +158,57 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
     const err = await dev.chip.read(keyOf(p), {}).catch((e: unknown) => e);
     expect((err as KioskError).code).toBe('READER_UNAVAILABLE');
   }, 30_000);
+
+  it('the NFC reader unplugged and plugged back: status follows, and the chip reads again', async () => {
+    const { sim, dev } = await wire();
+    await sim.unplugReader();
+    await until(() => dev.status()[1]!.status === 'error' || undefined, 5000, 'the reader error status');
+    const err = await dev.chip.read(keyOf(genuine), {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KioskError);
+    await sim.replugReader();
+    await until(() => dev.status()[1]!.status === 'ok' || undefined, 5000, 'the reader ok status');
+    await sim.placePassport(genuine);
+    const r = await dev.chip.read(keyOf(genuine), {});
+    expect(r.passiveAuthentication.status).toBe('valid');
+  }, 60_000);
+
+  it('the NFC reader absent at start: the port is opened and the PN532 woken when it appears', async () => {
+    const sim = await startSimulatedDevices();
+    cleanups.push(() => sim.close());
+    await sim.unplugReader();
+    const dev = await openSerialDevices(sim.config, { trustStore: genuine.trustStore, clock: systemClock, reconnectIntervalMs: 100, cardWaitMs: 5000 });
+    cleanups.push(() => dev.close());
+    expect(dev.status()[1]).toMatchObject({ kind: 'nfc-reader', status: 'error', detail: expect.stringMatching(/cannot open/) });
+    await sim.replugReader();
+    const st = await until(() => (dev.status()[1]!.status === 'ok' ? dev.status()[1] : undefined), 10_000, 'the reader to come up');
+    expect(st.detail).toMatch(/^PN532 v1\.6 on /);
+    await sim.placePassport(genuine);
+    expect((await dev.chip.read(keyOf(genuine), {})).passiveAuthentication.status).toBe('valid');
+  }, 60_000);
+
+  it('only an MRZ scanner configured: documents flow, chip reads reject with NO_CHIP, the reader is a warning', async () => {
+    const sim = await startSimulatedDevices();
+    cleanups.push(() => sim.close());
+    const dev = await openSerialDevices({ mrz: sim.config.mrz }, { trustStore: genuine.trustStore, clock: systemClock });
+    cleanups.push(() => dev.close());
+    const events: DocumentSourceEvent[] = [];
+    dev.documents.subscribe((e) => events.push(e));
+    expect(dev.status()[1]).toMatchObject({ kind: 'nfc-reader', status: 'warning' });
+    await sim.placePassport(genuine);
+    await until(() => events.find((e) => e.type === 'document'), 10_000, 'the document');
+    expect(((await dev.chip.read(keyOf(genuine), {}).catch((e: unknown) => e)) as KioskError).code).toBe('NO_CHIP');
+    expect(dev.stats()).toMatchObject({ mrz: { documents: 1 }, nfc: null });
+  }, 60_000);
+
+  it("in-process simulators (mode 'in-process') read the same way", async () => {
+    const sim = await startSimulatedDevices({ mode: 'in-process' });
+    cleanups.push(() => sim.close());
+    const dev = await openSerialDevices(sim.config, { trustStore: genuine.trustStore, clock: systemClock });
+    cleanups.push(() => dev.close());
+    const p = await simulatedPassport('expired');
+    await sim.placePassport({ mrz: p.mrz, card: p.card });
+    const r = await dev.chip.read(keyOf(p), {});
+    expect(r.passiveAuthentication.status).toBe('valid');
+    expect(r.dg1?.fields.expiryDate).toBe('240101');
+  }, 60_000);
 });

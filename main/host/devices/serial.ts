@@ -240,6 +240,7 @@ export async function openSerialDevices(cfg: SerialDevicesInput, deps: SerialDev
     linkDown: false,
   };
   let initRun: Promise<void> | null = null;
+  let nfcOpenedLate = false;
   const initPn532 = (): Promise<void> => {
     if (!nfc.pn532) return Promise.reject(new DeviceError('READER_UNAVAILABLE', 'the NFC reader port is not open'));
     if (nfc.firmware) return Promise.resolve();
@@ -272,12 +273,15 @@ export async function openSerialDevices(cfg: SerialDevicesInput, deps: SerialDev
         nfc.pn532 = new Pn532({ link, baudRate: nfcCfg.baudRate, log, ...(nfcCfg.ackTimeoutMs !== undefined ? { ackTimeoutMs: nfcCfg.ackTimeoutMs } : {}) });
         nfc.transport = new Pn532CardTransport({ pn532: nfc.pn532, log });
         nfc.error = null;
+        // Opened late (the port appeared after start): wake the module now, not at the first read.
+        if (nfcOpenedLate) void initPn532().catch(() => undefined);
         link.onStatus((s) => {
           nfc.linkDown = s.state !== 'open';
           if (s.state === 'closed') log.warn('NFC reader disconnected', { reason: s.reason });
         });
       },
       (e) => {
+        nfcOpenedLate = true;
         nfc.error = e.code;
         log.warn('NFC reader port cannot be opened; retrying', { port: nfcCfg.port, code: e.code });
       },

@@ -122,8 +122,9 @@ export interface SimulatedDevicesConfig {
 }
 
 /**
- * A passport to place. `chip` (a VirtualChipSpec: what a SimulatedPassport carries) works in
- * both modes; `card` (a SimCard object) only in-process. null/absent chip: a document without one.
+ * A passport to place (a SimulatedPassport fits). `chip` (a VirtualChipSpec) works in both modes;
+ * `card` works in both modes when it was made from a spec (simulatedPassport, virtualChipCard),
+ * else only in-process. Neither: a document without a chip.
  */
 export interface PlacedPassport {
   mrz: readonly string[];
@@ -148,6 +149,16 @@ export interface SimulatedDevices {
   /** Whether a passport is on the kiosk now. */
   readonly placed: boolean;
   close(): Promise<void>;
+}
+
+/** Cards made from a spec (simulatedPassport, virtualChipCard) remember it, so they can be placed in a simulator process too. */
+const SPECS = new WeakMap<SimCard, VirtualChipSpec>();
+
+/** A virtual chip object made from a spec; placePassport can send it to the simulator process. */
+export function virtualChipCard(spec: VirtualChipSpec): SimCard {
+  const card = createVirtualChip(spec);
+  SPECS.set(card, spec);
+  return card;
 }
 
 /** The simulators' side: in this process or in a child process. */
@@ -273,6 +284,8 @@ async function processBackend(data: SimChildData, log: Logger): Promise<SimBacke
   }
   return {
     place: (mrz, chip, card) => {
+      // A card made from a spec goes across as its spec (a fresh chip in the simulator process).
+      if (card && !chip) chip = SPECS.get(card) ?? null;
       if (card && !chip) return Promise.reject(new UsageError('SIM_CARD_NOT_TRANSFERABLE', "the simulators run in their own process: place a chip spec (`chip`), not a SimCard object, or use mode 'in-process'"));
       return call({ op: 'place', mrz: [...mrz], chip });
     },
@@ -497,7 +510,7 @@ export async function simulatedPassport(scenario: SimulationScenario, pki: TestP
   }
   const { passport, printed } = await built;
   const chip: VirtualChipSpec = { files: passport.files, mrzInformation: passport.mrzInformation, can: passport.can, accessControl: passport.accessControl };
-  const card = createVirtualChip(chip);
+  const card = virtualChipCard(chip);
   const expected: SimulatedPassport['expected'] = ({
     genuine: { passiveAuthentication: 'valid', accessDenied: false, refer: false },
     expired: { passiveAuthentication: 'valid', accessDenied: false, refer: true },
