@@ -4,12 +4,13 @@
  * simulator in this process (to inject garbage on the line, or to have no card in the field).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { toHex } from '../../main/base/bytes.js';
+import { fromHex, toHex } from '../../main/base/bytes.js';
+import { parseDg1 } from '../../main/emrtd/lds/index.js';
 import { createPtyPair, type PtyPair } from '../helpers/pty.js';
 import { generatePassport, savePassport, SPECIMEN_MRZ, type GeneratedPassport } from '../../main/sim/passport/index.js';
 import { openPn532SimulatorOnPort, type Pn532SimulatorOnPort } from '../../main/sim/pn532/index.js';
@@ -171,6 +172,31 @@ describe('kiosk read over a pty against kiosk simulate nfc', () => {
     const r = await runKiosk(['read', '--nfc', pty.b, '--timeout-ms', '1500', ...mrzArgs]);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toBe('');
+  }, 90_000);
+
+  it('reads the files of a real specimen passport (NL 2006, JP2 face) served from a --passport folder', async () => {
+    const nl = JSON.parse(readFileSync(path.join(root, 'test/fixtures/passports/NL-loes2006-specimen.json'), 'utf8')) as {
+      efCom: string;
+      sod: string;
+      dataGroups: Record<string, string>;
+    };
+    const folder = path.join(dir, 'nl');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, 'COM.bin'), fromHex(nl.efCom));
+    writeFileSync(path.join(folder, 'SOD.bin'), fromHex(nl.sod));
+    for (const [n, hex] of Object.entries(nl.dataGroups)) writeFileSync(path.join(folder, `DG${n}.bin`), fromHex(hex));
+    const lines = parseDg1(fromHex(nl.dataGroups['1']!)).lines;
+    writeFileSync(path.join(folder, 'passport.json'), JSON.stringify({ mrz: lines, accessControl: { bac: true } }));
+    pty = await createPtyPair();
+    sim = await startSimulator(['--port', pty.a, '--passport', folder]);
+    const r = await runKiosk(['read', '--nfc', pty.b, '--quiet', '--mrz', ...lines]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, any>;
+    expect(out.accessControl.protocol).toBe('BAC');
+    expect(out.files.DG2).toBe(nl.dataGroups['2']!.toUpperCase());
+    expect(out.files.SOD).toBe(nl.sod.toUpperCase());
+    expect(out.dg1).toMatchObject({ valid: true, fields: { documentNumber: 'XX0001328' } });
+    expect(out.faceImage).toMatchObject({ format: 'jpeg2000', container: 'jp2', width: 449, height: 598 });
   }, 90_000);
 
   it('exits 5 with "the MRZ may be misread" for a wrong MRZ', async () => {
