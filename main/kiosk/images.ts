@@ -16,7 +16,8 @@ export class MemoryImageCache {
   put(sessionId: string, image: StoredImage): void {
     this.sweep();
     const e = this.items.get(sessionId) ?? { at: this.clock.now(), images: [] };
-    e.images = e.images.filter((i) => i.kind !== image.kind).concat(image);
+    // Our own copy: drop() wipes it, and must not wipe a buffer the caller still uses.
+    e.images = e.images.filter((i) => i.kind !== image.kind).concat({ ...image, bytes: image.bytes.slice() });
     this.items.set(sessionId, e);
   }
 

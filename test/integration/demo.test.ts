@@ -27,7 +27,7 @@ describe('kiosk demo and kiosk audit verify (CLI, real SQLite file, generated pa
   dirs.push(dataDir);
 
   it('runs sessions end to end with CLEAR and REFER outcomes and officer decisions, and the chain verifies', async () => {
-    const r = await kiosk(['demo', '--sessions', '16', '--seed', '3', '--required-checks', 'none'], dataDir);
+    const r = await kiosk(['demo', '--sessions', '16', '--seed', '3', '--checks', 'off', '--required-checks', 'none'], dataDir);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.sessions).toBe(16);
@@ -46,10 +46,23 @@ describe('kiosk demo and kiosk audit verify (CLI, real SQLite file, generated pa
     expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, entries: s.audit.entries });
   }, 120_000);
 
-  it('with the default policy and no checks module, every session is referred (CHECK_NOT_RUN)', async () => {
+  it('with the default policy and the document checks on rendered data pages, genuine passports clear and the others refer', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'kiosk-demo-'));
     dirs.push(d);
-    const r = await kiosk(['demo', '--sessions', '3', '--seed', '3', '--no-officers'], d);
+    const r = await kiosk(['demo', '--sessions', '6', '--seed', '3'], d);
+    expect(r.code, r.stderr).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.checksAvailable).toBe(true);
+    expect(s.policy.requiredChecks).toContain('mrz-ocr');
+    expect(s.variants.genuine.CLEAR).toBeGreaterThan(0);
+    expect(s.outcomes.REFER).toBeGreaterThan(0);
+    expect(s.reasons.CHECK_NOT_RUN).toBeUndefined();
+  }, 180_000);
+
+  it('with the default policy and the checks off, every session is referred (CHECK_NOT_RUN)', async () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'kiosk-demo-'));
+    dirs.push(d);
+    const r = await kiosk(['demo', '--sessions', '3', '--seed', '3', '--no-officers', '--checks', 'off'], d);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.outcomes).toEqual({ REFER: 3 });
@@ -80,7 +93,7 @@ describe('kiosk demo and kiosk audit verify (CLI, real SQLite file, generated pa
   it('--wire pty drives the MRZ scanner and PN532 simulators over socat pty pairs through the serial drivers', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'kiosk-demo-'));
     dirs.push(d);
-    const r = await kiosk(['demo', '--sessions', '3', '--seed', '11', '--required-checks', 'none', '--wire', 'pty'], d);
+    const r = await kiosk(['demo', '--sessions', '3', '--seed', '11', '--required-checks', 'none', '--wire', 'pty', '--checks', 'off'], d);
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.wire).toBe('pty');
@@ -94,6 +107,7 @@ describe('kiosk demo and kiosk audit verify (CLI, real SQLite file, generated pa
     expect((await kiosk(['demo'], dataDir)).code).toBe(2);
     expect((await kiosk(['demo', '--sessions', '1', '--wire', 'usb'], dataDir)).code).toBe(2);
     expect((await kiosk(['audit'], dataDir)).code).toBe(2);
+    expect((await kiosk(['demo', '--sessions', '1', '--checks', 'maybe'], dataDir)).code).toBe(2);
     expect((await kiosk(['audit', 'verify', '--db', path.join(dataDir, 'nope.db')], dataDir)).code).toBe(2);
   }, 60_000);
 });

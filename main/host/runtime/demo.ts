@@ -12,6 +12,8 @@ import { buildMrz } from '../../mrz/index.js';
 import type { SimCard } from '../../sim/card.js';
 import { createVirtualChip } from '../../sim/chip/index.js';
 import { generatePassport, type GeneratedPassport, type SodSigner } from '../../sim/passport/index.js';
+import { renderPage, type SkinTone } from '../../sim/pages/generate.js';
+import { parseMrz } from '../../mrz/index.js';
 import { testPki } from '../../sim/pki/index.js';
 import type { TrustStore } from '../../emrtd/pki/index.js';
 import type { KioskRuntime } from './index.js';
@@ -64,6 +66,29 @@ type ChipKind = 'genuine' | 'expired' | 'untrusted-signer' | 'revoked-signer';
 /** Generates (and caches) simulated passports: generation signs an EF.SOD and draws a face, so it is reused. */
 export class DemoPassports {
   private readonly cache = new Map<string, Promise<GeneratedPassport>>();
+  private readonly pages = new Map<string, Uint8Array>();
+
+  /** The data page as the scanner's camera sees it, printing exactly these MRZ lines (cached). */
+  page(identity: number, lines: readonly string[]): Uint8Array {
+    const key = lines.join('\n');
+    let img = this.pages.get(key);
+    if (!img) {
+      const f = parseMrz(lines).fields;
+      const tones: SkinTone[] = ['I', 'II', 'III', 'IV', 'V', 'VI'];
+      img = renderPage({
+        seed: 1000 + identity,
+        skinTone: tones[identity % tones.length]!,
+        fields: {
+          documentCode: f.documentCode ?? 'P', issuingState: f.issuingState ?? 'UTO', surname: f.surname ?? '', givenNames: f.givenNames ?? '',
+          documentNumber: f.documentNumber ?? '', nationality: f.nationality ?? '', birthDate: f.birthDate ?? '', sex: f.sex === 'M' || f.sex === 'F' ? f.sex : '<',
+          expiryDate: f.expiryDate ?? '', personalNumber: f.personalNumber ?? '',
+        },
+        mrzOverride: [lines[0]!, lines[1]!],
+      }).image;
+      this.pages.set(key, img);
+    }
+    return img;
+  }
 
   lines(identity: number, o: { expired?: boolean; surname?: string; documentNumber?: string } = {}): string[] {
     const id = IDENTITIES[identity % IDENTITIES.length]!;
@@ -113,7 +138,8 @@ export class DemoPassports {
 /** How the demo puts a traveller's document in front of the kiosk. */
 export interface DemoDevices {
   placeChip(card: SimCard | null): void;
-  present(lines: readonly string[]): void | Promise<void>;
+  /** The page image, when given, is what the scanner's camera took (the wire path has none). */
+  present(lines: readonly string[], pageImage?: Uint8Array): void | Promise<void>;
 }
 
 export interface DemoOptions {
@@ -128,6 +154,8 @@ export interface DemoOptions {
   onSession?: (r: DemoSessionResult) => void;
   /** Per-session deadline (ms) before the demo gives up waiting. */
   sessionTimeoutMs?: number;
+  /** Render the data page (for the document checks). Default false. */
+  pageImages?: boolean;
 }
 
 export interface DemoSessionResult {
@@ -207,7 +235,11 @@ async function demoOfficers(rt: KioskRuntime): Promise<{ a: string; b: string }>
 
 /** Runs N traveller sessions one after the other and summarises them. */
 export async function runDemo(rt: KioskRuntime, opts: DemoOptions): Promise<DemoSummary> {
-  const mem: DemoDevices | null = opts.devices ?? (rt.memory ? { placeChip: (c) => rt.memory!.placeChip(c), present: (l) => rt.memory!.documents.present(l) } : null);
+  const mem: DemoDevices | null =
+    opts.devices ??
+    (rt.memory
+      ? { placeChip: (c) => rt.memory!.placeChip(c), present: (l, img) => rt.memory!.documents.present(l, img ? { format: 'png', bytes: img } : undefined) }
+      : null);
   if (!mem) throw new Error('runDemo needs devices: the in-process ones or opts.devices');
   const log = (opts.logger ?? nullLogger).child('demo');
   const seed = opts.seed ?? 1;
@@ -223,6 +255,7 @@ export async function runDemo(rt: KioskRuntime, opts: DemoOptions): Promise<Demo
     const variant = pickVariant(rnd);
     const identity = Math.floor(rnd() * IDENTITIES.length);
     const { printed, chip } = await passports.traveller(variant, identity);
+    const pageImage = opts.pageImages ? passports.page(identity, printed) : undefined;
     mem.placeChip(chip);
 
     let chipStart = 0;
@@ -242,7 +275,7 @@ export async function runDemo(rt: KioskRuntime, opts: DemoOptions): Promise<Demo
       opts.sessionTimeoutMs ?? 120_000,
     );
     const start = performance.now();
-    await mem.present(printed);
+    await mem.present(printed, pageImage);
     let snap: SessionSnapshot;
     try {
       snap = ((await settled) as Extract<KioskEvent, { type: 'state' }>).snapshot;

@@ -261,3 +261,20 @@ describe('traveller session', () => {
     expect(t.core.snapshot().decision!.reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['MRZ_INVALID', 'CHIP_NOT_READ']));
   });
 });
+
+describe('memory image cache', () => {
+  it('keeps its own copy, wipes it on drop, and forgets images after maxAge', async () => {
+    const { MemoryImageCache } = await import('../../../main/kiosk/index.js');
+    const clock = new ManualClock();
+    const cache = new MemoryImageCache(clock, 1000);
+    const mine = new Uint8Array([1, 2, 3]);
+    cache.put('s', { kind: 'page', format: 'png', bytes: mine });
+    const held = cache.get('s')[0]!.bytes;
+    cache.drop('s');
+    expect(mine).toEqual(new Uint8Array([1, 2, 3]));
+    expect(held).toEqual(new Uint8Array([0, 0, 0]));
+    cache.put('t', { kind: 'page', format: 'png', bytes: mine });
+    clock.advance(1001);
+    expect(cache.get('t')).toEqual([]);
+  });
+});

@@ -1,6 +1,10 @@
 import { UsageError } from '../../../base/errors.js';
 import { DEFAULT_POLICY, type PolicyConfig } from '../../../kiosk/index.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../../base/clock.js';
+import { createDocumentChecker, type DocumentChecker } from '../../../checks/index.js';
+import { checksPort } from '../../web/checks-port.js';
 import { createKioskRuntime, runtimeConfigFromFile } from '../../runtime/index.js';
 import { demoTrustStore, runDemo, type DemoDevices } from '../../runtime/demo.js';
 import { startPtySimulators, type PtySimulators } from '../../runtime/pty.js';
@@ -9,7 +13,8 @@ import { optFlag, optNumber, optString, parseArgs } from '../args.js';
 import { printJson, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
-const USAGE = 'usage: kiosk demo --sessions N [--seed S] [--wire memory|pty] [--required-checks LIST|none] [--no-officers]';
+const USAGE = 'usage: kiosk demo --sessions N [--seed S] [--wire memory|pty] [--checks on|off] [--models DIR] [--required-checks LIST|none] [--no-officers]';
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /**
  * `kiosk demo --sessions N [--seed S]`: N whole traveller sessions through the real core against
@@ -19,6 +24,8 @@ const USAGE = 'usage: kiosk demo --sessions N [--seed S] [--wire memory|pty] [--
  * rules; its devices are replaced by the simulators). The policy is KIOSK_CONFIG's (or the default);
  * --required-checks replaces its required document checks (e.g. "none" while the checks module
  * is absent: otherwise every session is referred with CHECK_NOT_RUN, as it must be).
+ * --checks on (default): main/checks runs on a rendered data page (memory wire; the pty wire has no
+ * camera, so its checks report not-run); off: every check reports not-run.
  * --wire memory (default): the virtual chip behind an in-process APDU transport, MRZ lines handed
  * straight to the core. --wire pty: the real wire path, the MRZ scanner simulator and the PN532
  * simulator on socat pty pairs, driven through the serial drivers.
@@ -30,6 +37,8 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     wire: { type: 'string' },
     'required-checks': { type: 'string' },
     'no-officers': { type: 'boolean' },
+    checks: { type: 'string' },
+    models: { type: 'string' },
   });
   const sessions = optNumber(a, 'sessions');
   if (sessions === undefined || sessions < 1 || sessions > 100_000) throw new UsageError('USAGE', `--sessions N (1..100000) is required\n${USAGE}`);
@@ -41,6 +50,17 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (rc !== undefined) {
     const list = rc === 'none' ? [] : rc.split(',').map((s) => s.trim()).filter(Boolean);
     policy = { ...policy, version: `${policy.version}+demo-checks(${list.join(',') || 'none'})`, requiredChecks: list };
+  }
+  const checksMode = optString(a, 'checks') ?? 'on';
+  if (checksMode !== 'on' && checksMode !== 'off') throw new UsageError('USAGE', `--checks must be on or off\n${USAGE}`);
+  let checker: DocumentChecker | null = null;
+  if (checksMode === 'on') {
+    const modelsDir = path.resolve(optString(a, 'models') ?? ctx.env.KIOSK_MODELS_DIR ?? path.join(REPO_ROOT, 'models'));
+    try {
+      checker = await createDocumentChecker({ modelsDir, threads: 1, log: ctx.log.child('checks') });
+    } catch (e) {
+      ctx.log.warn('document checks unavailable: every check reports not-run', { error: e instanceof Error ? e : new Error(String(e)) });
+    }
   }
   const trustStore = demoTrustStore();
   let sims: PtySimulators | null = null;
@@ -57,12 +77,20 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
       logger: ctx.log,
       trustStore,
       kioskId: 'demo',
+      ...(checker ? { checks: checksPort(checker, ctx.log) } : {}),
       ...(sims
         ? { devices: await openSerialDevices({ mrz: { path: sims.mrzPath, framing: 'auto', dedupWindowMs: 0 }, nfc: { path: sims.nfcPath }, trustStore, clock: systemClock, logger: ctx.log }) }
         : {}),
     });
     try {
-      const summary = await runDemo(rt, { sessions, seed: optNumber(a, 'seed') ?? 1, officers: !optFlag(a, 'no-officers'), logger: ctx.log, ...(devices ? { devices } : {}) });
+      const summary = await runDemo(rt, {
+        sessions,
+        seed: optNumber(a, 'seed') ?? 1,
+        officers: !optFlag(a, 'no-officers'),
+        logger: ctx.log,
+        pageImages: checker !== null && !sims,
+        ...(devices ? { devices } : {}),
+      });
       printJson(ctx, { ...summary, wire, dataDir: rt.paths.dataDir, db: rt.paths.db });
       return summary.audit.ok ? EXIT.OK : EXIT.INVALID_DOCUMENT;
     } finally {
@@ -70,5 +98,6 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     }
   } finally {
     await sims?.close();
+    await checker?.close();
   }
 }
