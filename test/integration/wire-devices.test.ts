@@ -211,4 +211,55 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
     expect(r.passiveAuthentication.status).toBe('valid');
     expect(r.dg1?.fields.expiryDate).toBe('240101');
   }, 60_000);
+
+  it('the passport lifted mid-read and put back: the read resumes and completes', async () => {
+    const sim = await startSimulatedDevices();
+    cleanups.push(() => sim.close());
+    const dev = await openSerialDevices(sim.config, { trustStore: genuine.trustStore, clock: systemClock, resumeTimeoutMs: 8000 });
+    cleanups.push(() => dev.close());
+    await sim.placePassport(genuine);
+    let lifted = false;
+    const r = await dev.chip.read(keyOf(genuine), {
+      onProgress: (p) => {
+        if (!lifted && p.file === 'DG2' && p.bytesRead > 0) {
+          lifted = true;
+          void sim.liftPassport().then(() => setTimeout(() => void sim.returnPassport(), 300));
+        }
+      },
+    });
+    expect(lifted).toBe(true);
+    expect(r.passiveAuthentication.status).toBe('valid');
+    expect(r.faceImage?.bytes).toEqual(genuine.passport.face.bytes);
+  }, 60_000);
+
+  it('the passport lifted for good mid-read: the read rejects (no half result)', async () => {
+    const sim = await startSimulatedDevices();
+    cleanups.push(() => sim.close());
+    const dev = await openSerialDevices(sim.config, { trustStore: genuine.trustStore, clock: systemClock, resumeTimeoutMs: 1000 });
+    cleanups.push(() => dev.close());
+    await sim.placePassport(genuine);
+    let lifted = false;
+    const err = await dev.chip
+      .read(keyOf(genuine), {
+        onProgress: (p) => {
+          if (!lifted && p.file === 'DG2' && p.bytesRead > 0) {
+            lifted = true;
+            void sim.liftPassport();
+          }
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(lifted).toBe(true);
+    expect(err).toBeInstanceOf(KioskError);
+    expect(['CARD_LOST', 'TIMEOUT']).toContain((err as KioskError).code);
+  }, 60_000);
+
+  it('no chip comes within cardWaitMs: the read rejects with TIMEOUT', async () => {
+    const sim = await startSimulatedDevices();
+    cleanups.push(() => sim.close());
+    const dev = await openSerialDevices(sim.config, { trustStore: genuine.trustStore, clock: systemClock, cardWaitMs: 500 });
+    cleanups.push(() => dev.close());
+    await sim.placePassport({ mrz: genuine.mrz });
+    expect(((await dev.chip.read(keyOf(genuine), {}).catch((e: unknown) => e)) as KioskError).code).toBe('TIMEOUT');
+  }, 60_000);
 });

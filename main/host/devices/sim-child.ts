@@ -34,6 +34,8 @@ export interface SimChildData {
 export type SimChildRequest =
   | { op: 'place'; id: number; mrz: string[]; chip: VirtualChipSpec | null }
   | { op: 'lift'; id: number }
+  /** Puts the lifted chip back (the same chip: a resumed read), without a new MRZ read. */
+  | { op: 'return'; id: number }
   /** Resolves once the simulator has its port open again (after a replug). */
   | { op: 'wait-open'; id: number; device: 'scanner' | 'reader'; timeoutMs: number }
   | { op: 'close'; id: number };
@@ -57,6 +59,7 @@ async function main(d: SimChildData): Promise<void> {
   const log = d.logLevel ? createLogger('sim-child', { level: d.logLevel }) : nullLogger;
   const reconnect = { intervalMs: 100 };
   const field: Pn532Field = { card: null };
+  let lifted: Pn532Field['card'] = null;
   let scannerLink: SerialLink | undefined;
   let pn532: Pn532SimulatorOnPort | undefined;
   scannerLink = await openSerialLink({ path: d.scannerPath, baudRate: d.mrzBaudRate, reconnect, log });
@@ -86,6 +89,7 @@ async function main(d: SimChildData): Promise<void> {
       try {
         switch (m.op) {
           case 'place': {
+            lifted = null;
             field.card?.reset();
             field.card = m.chip ? createVirtualChip(m.chip) : null;
             await scanner.send(m.mrz, stop.signal);
@@ -93,7 +97,12 @@ async function main(d: SimChildData): Promise<void> {
             break;
           }
           case 'lift':
+            if (field.card) lifted = field.card;
             field.card = null;
+            port.postMessage({ id: m.id, ok: true });
+            break;
+          case 'return':
+            if (lifted && !field.card) field.card = lifted;
             port.postMessage({ id: m.id, ok: true });
             break;
           case 'wait-open': {

@@ -138,8 +138,10 @@ export interface SimulatedDevices {
   readonly mode: 'process' | 'in-process';
   /** Puts the passport on the kiosk: the chip into the reader's field, then the MRZ on the scanner's line. Resolves when the MRZ's last byte is written. */
   placePassport(p: PlacedPassport): Promise<void>;
-  /** Takes the passport away (the chip leaves the field). */
-  liftPassport(): void;
+  /** Takes the passport away (the chip leaves the field). Resolves when the chip is out of the field. */
+  liftPassport(): Promise<void>;
+  /** Puts the lifted passport back on the reader: the same chip, no new MRZ read (a read resumes). */
+  returnPassport(): Promise<void>;
   /** Unplugs the MRZ scanner (its pty pair vanishes) / plugs it back in (resolves when the simulator has its end open again). */
   unplugScanner(): Promise<void>;
   replugScanner(): Promise<void>;
@@ -165,6 +167,7 @@ export function virtualChipCard(spec: VirtualChipSpec): SimCard {
 interface SimBackend {
   place(mrz: readonly string[], chip: VirtualChipSpec | null, card: SimCard | null): Promise<void>;
   lift(): Promise<void>;
+  putBack(): Promise<void>;
   /** Waits until the simulator's end of a pty is open again (after a replug). */
   waitOpen(device: 'scanner' | 'reader', timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -173,6 +176,7 @@ interface SimBackend {
 async function inProcessBackend(o: { scannerPath: string; readerPath: string; mrzBaud: number; nfcBaud: number; framing: ScannerFraming; log: Logger }): Promise<SimBackend> {
   const reconnect = { intervalMs: 100 };
   const field: Pn532Field = { card: null };
+  let lifted: SimCard | null = null;
   let scannerLink: SerialLink | undefined;
   let pn532: Pn532SimulatorOnPort | undefined;
   try {
@@ -194,12 +198,17 @@ async function inProcessBackend(o: { scannerPath: string; readerPath: string; mr
   const stop = new AbortController();
   return {
     async place(mrz, chip, card) {
+      lifted = null;
       field.card?.reset();
       field.card = card ?? (chip ? createVirtualChip(chip) : null);
       await scanner.send(mrz, stop.signal);
     },
     async lift() {
+      if (field.card) lifted = field.card;
       field.card = null;
+    },
+    async putBack() {
+      if (lifted && !field.card) field.card = lifted;
     },
     waitOpen: (device, timeoutMs) =>
       waitFor(() => (device === 'scanner' ? link.isOpen : sim.link.isOpen !== false), timeoutMs, `the ${device} simulator to reopen its port`),
@@ -290,6 +299,7 @@ async function processBackend(data: SimChildData, log: Logger): Promise<SimBacke
       return call({ op: 'place', mrz: [...mrz], chip });
     },
     lift: () => call({ op: 'lift' }),
+    putBack: () => call({ op: 'return' }),
     waitOpen: (device, timeoutMs) => call({ op: 'wait-open', device, timeoutMs }),
     async close() {
       if (!dead) {
@@ -365,9 +375,14 @@ export async function startSimulatedDevices(opts: SimulatedDevicesOptions = {}):
       placed = true;
       await backend.place(p.mrz, p.chip ?? null, p.card ?? null);
     },
-    liftPassport() {
+    async liftPassport() {
       placed = false;
-      if (!closed) void backend.lift().catch((e: unknown) => log.warn('lifting the passport failed', { error: e instanceof Error ? e.message : String(e) }));
+      if (!closed) await backend.lift();
+    },
+    async returnPassport() {
+      if (closed) throw new UsageError('SIM_CLOSED', 'the simulated devices are closed');
+      placed = true;
+      await backend.putBack();
     },
     unplugScanner: () => scannerPty.stop(),
     async replugScanner() {
