@@ -45,6 +45,8 @@ export interface ReadProgress {
     totalBytesKnown: number;
     filesDone: number;
     filesPlanned: number;
+    /** 0..1 for a progress bar: files done plus the current file's share, over the files planned. */
+    fraction: number;
   };
 }
 
@@ -368,7 +370,13 @@ class Reader {
       file,
       bytesRead,
       totalBytes,
-      overall: { bytesRead: this.overallRead, totalBytesKnown: this.overallKnown, filesDone: this.filesDone, filesPlanned: this.filesPlanned },
+      overall: {
+        bytesRead: this.overallRead,
+        totalBytesKnown: this.overallKnown,
+        filesDone: this.filesDone,
+        filesPlanned: this.filesPlanned,
+        fraction: this.filesPlanned > 0 ? Math.min(1, (this.filesDone + (totalBytes > 0 ? bytesRead / totalBytes : 0)) / this.filesPlanned) : 0,
+      },
     });
   }
 
@@ -410,12 +418,11 @@ export async function readPassport(transport: ApduTransport, key: AccessKey, opt
 
   const plan: ReadableFile[] = READ_ORDER.filter((f) => wanted.has(f) || f === 'COM');
   reader.filesPlanned = plan.length;
+  const skipped = (name: ReadableFile): boolean =>
+    (name === 'DG11' || name === 'DG12' || name === 'DG14' || name === 'DG15') && result.com !== undefined && !result.com.dataGroups.includes(name);
   for (const name of plan) {
     // DG11, DG12, DG14, DG15 only when EF.COM lists them (when EF.COM was read).
-    if ((name === 'DG11' || name === 'DG12' || name === 'DG14' || name === 'DG15') && result.com && !result.com.dataGroups.includes(name)) {
-      reader.filesPlanned--;
-      continue;
-    }
+    if (skipped(name)) continue;
     const ft = performance.now();
     let got: Uint8Array | FileFailure;
     try {
@@ -439,6 +446,7 @@ export async function readPassport(transport: ApduTransport, key: AccessKey, opt
       switch (name) {
         case 'COM':
           result.com = parseEfCom(got);
+          reader.filesPlanned = plan.filter((f) => !skipped(f)).length;
           break;
         case 'DG1':
           result.dg1 = parseDg1(got);

@@ -126,6 +126,8 @@ describe('readPassport (plain test chip)', () => {
     expect(dg2.at(-1)).toMatchObject({ bytesRead: files.get(0x0102)!.length, totalBytes: files.get(0x0102)!.length });
     expect(dg2.length).toBeGreaterThan(60);
     for (let i = 1; i < progress.length; i++) expect(progress[i]!.overall.bytesRead).toBeGreaterThan(progress[i - 1]!.overall.bytesRead);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.overall.fraction).toBeGreaterThanOrEqual(progress[i - 1]!.overall.fraction);
+    expect(progress.at(-1)!.overall.fraction).toBeCloseTo(1, 5);
     // First read learns the length (4 bytes), then chunks of the full Le.
     const dg2Reads = chip.log.slice(chip.log.indexOf('SELECT 102') + 1).map((l) => l.split(' ').map(Number));
     expect(dg2Reads[0]).toEqual([NaN, 0, 4]);
