@@ -1,0 +1,168 @@
+/**
+ * Shared steps of the end-to-end tests: a recorder of the traveller phases the page went through,
+ * axe scans with screenshots, waiting for a phase, staff sign-in.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterEach, expect } from 'vitest';
+import { ARTIFACTS, keepScreenshot } from './browser.js';
+import type { KioskServer } from './server.js';
+
+export const PASSWORDS: Record<string, string> = {
+  supervisor: 'demo-supervisor-pass',
+  officer1: 'demo-officer1-pass',
+  officer2: 'demo-officer2-pass',
+  tech: 'demo-tech-pass',
+};
+
+export interface PhaseMark {
+  phase: string;
+  /** When the screen's data-phase changed (performance.now() in the page). */
+  t: number;
+  /** The first frame painted after it (two requestAnimationFrame later); null until then. */
+  painted: number | null;
+}
+
+/**
+ * Runs in the page before the app: records every `main.screen[data-phase]` change and the first
+ * time each data-testid of interest appeared (with performance.now()), from a MutationObserver, so
+ * that short-lived screens (the chip progress) are seen even when no poll lands on them. The result
+ * screens are stamped on the first paint after they appear (requestAnimationFrame twice).
+ */
+export const RECORDER = `(() => {
+  const seen = { phases: [], testIds: {} };
+  window.__kioskSeen = seen;
+  const watch = ['chip-progress', 'result-clear', 'result-refer', 'officer-called', 'more-time', 'device-problem'];
+  let last = null;
+  const look = () => {
+    const main = document.querySelector('main.screen[data-phase]');
+    const phase = main ? main.getAttribute('data-phase') : null;
+    if (phase && phase !== last) {
+      last = phase;
+      const mark = { phase, t: performance.now(), painted: null };
+      seen.phases.push(mark);
+      requestAnimationFrame(() => requestAnimationFrame(() => { mark.painted = performance.now(); }));
+    }
+    for (const id of watch) {
+      if (seen.testIds[id] === undefined && document.querySelector('[data-testid="' + id + '"]')) seen.testIds[id] = performance.now();
+    }
+  };
+  new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-phase', 'data-testid'] });
+  document.addEventListener('DOMContentLoaded', look);
+})();`;
+
+export async function newKioskPage(browser: Browser, opts: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 }, reducedMotion: 'reduce' });
+  await context.addInitScript(RECORDER);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/**
+ * Routes the page's WebSocket to the browser host through Playwright so that the host's messages
+ * can be held back for a moment: the screen then stays as it is (a real DOM, rendered by the app)
+ * while it is scanned, even when the kiosk would move on (the 3 s timeout warning). Install
+ * before page.goto.
+ */
+export async function holdableHost(page: Page): Promise<{ hold(): void; release(): void }> {
+  let holding = false;
+  const held: (() => void)[] = [];
+  await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      if (holding) held.push(() => ws.send(m));
+      else ws.send(m);
+    });
+  });
+  return {
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      for (const f of held.splice(0)) f();
+    },
+  };
+}
+
+/** What the recorder (RECORDER) saw in the page so far. */
+export async function seen(page: Page): Promise<{ phases: PhaseMark[]; testIds: Record<string, number> }> {
+  return page.evaluate<{ phases: PhaseMark[]; testIds: Record<string, number> }>('window.__kioskSeen ?? { phases: [], testIds: {} }');
+}
+
+export async function waitPhase(page: Page, phase: string | string[], timeout = 60_000): Promise<string> {
+  const phases = Array.isArray(phase) ? phase : [phase];
+  const sel = phases.map((p) => `main.screen[data-phase="${p}"]`).join(', ');
+  const el = await page.waitForSelector(sel, { timeout });
+  return (await el.getAttribute('data-phase')) ?? '';
+}
+
+export interface AxeFinding {
+  id: string;
+  impact: string | null | undefined;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Keeps a screenshot of the screen (test-results/e2e/NAME.png) and runs axe with the WCAG 2.0 A,
+ * 2.0 AA, 2.1 AA and 2.2 AA rules; returns the serious and critical violations.
+ */
+export async function screenAndAxe(page: Page, name: string, include?: string): Promise<AxeFinding[]> {
+  await keepScreenshot(page, name);
+  let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']);
+  if (include) builder = builder.include(include);
+  const r = await builder.analyze();
+  if (r.passes.length === 0) throw new Error(`axe on ${name} checked nothing (no rule passed): the scan did not run on the screen`);
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
+/** Asserts zero serious or critical axe violations on the screen (naming them when there are). */
+export async function expectAccessible(page: Page, name: string, include?: string): Promise<void> {
+  const found = await screenAndAxe(page, name, include);
+  expect(found, `axe on ${name}: ${JSON.stringify(found, null, 1)}`).toEqual([]);
+}
+
+export async function signIn(page: Page, url: string, username: string): Promise<void> {
+  await page.goto(`${url}/#staff`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', PASSWORDS[username]!);
+  await page.click('[data-testid=sign-in]');
+  await page.waitForSelector('[data-testid=signed-in-as]');
+}
+
+/** The traveller's way from the welcome screen to the placement guidance. */
+export async function startToPlace(page: Page): Promise<void> {
+  await waitPhase(page, 'welcome');
+  await page.click('[data-testid=start]');
+  await waitPhase(page, 'notice');
+  await page.click('[data-testid=accept-notice]');
+}
+
+function safeName(s: string): string {
+  return s.replace(/[^a-zA-Z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 120);
+}
+
+/**
+ * On a failed test, keeps a screenshot of each page given and the server's standard error in
+ * test-results/e2e/ (FAILED-<test>-<n>.png, FAILED-<test>.stderr.txt). Call in a describe block.
+ */
+export function keepArtifactsOnFailure(current: () => { server?: KioskServer | null; pages?: (Page | null | undefined)[] }): void {
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const name = `FAILED-${safeName(ctx.task.name)}`;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const { server, pages } = current();
+    if (server) writeFileSync(path.join(ARTIFACTS, `${name}.stderr.txt`), server.stderr());
+    let i = 0;
+    for (const p of pages ?? []) {
+      if (!p || p.isClosed()) continue;
+      await keepScreenshot(p, `${name}-${i++}`).catch(() => undefined);
+    }
+  });
+}

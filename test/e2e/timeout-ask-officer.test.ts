@@ -1,0 +1,93 @@
+/**
+ * On one server with short traveller timeouts (--ui-timeout-ms 4000 --ui-warn-ms 3000) and a
+ * simulated traveller who never places the passport (placeDelayMs 10 min):
+ * - the warning dialog with "more time", extending it, and the return to the welcome screen;
+ * - "ask an officer" while the kiosk waits for the document: officer-called, and a referral in the
+ *   officer queue.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.js';
+import { startKiosk, type KioskServer } from './server.js';
+import { expectAccessible, holdableHost, keepArtifactsOnFailure, newKioskPage, seen, signIn, startToPlace, waitPhase } from './support.js';
+
+describe('timeouts and asking for an officer (kiosk serve --ui-timeout-ms 4000 --ui-warn-ms 3000)', () => {
+  let server: KioskServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const pages: Page[] = [];
+
+  const open = async (): Promise<Page> => {
+    const { context, page } = await newKioskPage(browser);
+    contexts.push(context);
+    pages.push(page);
+    return page;
+  };
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startKiosk({ scenario: 'genuine', config: { simulation: { placeDelayMs: 600_000 } }, args: ['--ui-timeout-ms', '4000', '--ui-warn-ms', '3000'] }),
+      launchBrowser(),
+    ]);
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+  keepArtifactsOnFailure(() => ({ server, pages }));
+
+  it('warns with "more time", extends when asked, and otherwise returns to the welcome screen', async () => {
+    const page = await open();
+    const host = await holdableHost(page);
+    await page.goto(server.url);
+    await startToPlace(page);
+    await waitPhase(page, 'place-document');
+    const dialog = page.locator('[role=alertdialog]');
+    await page.waitForSelector('[data-testid=more-time]', { timeout: 10_000 });
+    const firstWarning = await page.evaluate(() => performance.now());
+    expect(await dialog.innerText()).toMatch(/\d+/);
+
+    // Extend: the dialog goes away and the deadline moves (4 s from now).
+    await page.click('[data-testid=more-time]');
+    await dialog.waitFor({ state: 'detached', timeout: 5000 });
+    // Past the first deadline (3 s after the first warning) the traveller is still on the guidance.
+    await page.waitForFunction((t) => performance.now() > t + 3500, firstWarning, { polling: 100 });
+    expect(await page.getAttribute('main.screen', 'data-phase')).toBe('place-document');
+    expect((await seen(page)).phases.map((p) => p.phase).slice(1)).not.toContain('welcome');
+
+    // Not extending again: the warning comes back (scanned while the host's next messages wait:
+    // an axe run can take longer than the 3 s left) and the kiosk returns to the welcome screen.
+    await page.waitForSelector('[data-testid=more-time]', { timeout: 10_000 });
+    host.hold();
+    try {
+      await expectAccessible(page, 'traveller-timeout-dialog');
+    } finally {
+      host.release();
+    }
+    await waitPhase(page, 'welcome', 10_000);
+    await expect.poll(() => dialog.count()).toBe(0);
+    const phases = (await seen(page)).phases.map((p) => p.phase);
+    expect(phases.slice(-2)).toEqual(['place-document', 'welcome']);
+  });
+
+  it('"ask an officer" while waiting for the passport: officer-called, and a referral in the queue', async () => {
+    const page = await open();
+    await page.goto(server.url);
+    await startToPlace(page);
+    await waitPhase(page, 'place-document');
+    await page.click('[data-testid=ask-officer]');
+    await waitPhase(page, 'officer-called');
+    await page.waitForSelector('[data-testid=officer-called]');
+    await expectAccessible(page, 'traveller-officer-called');
+
+    const officer = await open();
+    await signIn(officer, server.url, 'officer1');
+    const item = officer.locator('[data-testid=queue-item]');
+    await item.first().waitFor();
+    expect(await item.count()).toBe(1);
+    expect(await item.first().innerText()).toContain('TRAVELLER_REQUESTED_REVIEW');
+    // Still waiting for an officer: the timeout does not send the traveller away.
+    expect(await page.getAttribute('main.screen', 'data-phase')).toBe('officer-called');
+  });
+});

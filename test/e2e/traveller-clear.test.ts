@@ -1,0 +1,117 @@
+/**
+ * A genuine passport through the browser host: welcome → notice → place → chip progress → CLEAR,
+ * with axe scans and screenshots of each traveller screen, the display modes, and Arabic (RTL,
+ * layout mirrored).
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './browser.js';
+import { startKiosk, type KioskServer } from './server.js';
+import { expectAccessible, keepArtifactsOnFailure, newKioskPage, screenAndAxe, seen, waitPhase } from './support.js';
+
+describe('traveller, genuine passport (kiosk serve --scenario genuine)', () => {
+  let server: KioskServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startKiosk({ scenario: 'genuine' }), launchBrowser()]);
+    ({ context, page } = await newKioskPage(browser));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+  keepArtifactsOnFailure(() => ({ server, pages: [page] }));
+
+  it('high-contrast and large-text modes are accessible', async () => {
+    await page.goto(server.url);
+    await waitPhase(page, 'welcome');
+    await page.getByRole('button', { name: 'High contrast' }).click();
+    await expect.poll(() => page.evaluate<boolean>("document.documentElement.classList.contains('high-contrast')")).toBe(true);
+    await expectAccessible(page, 'traveller-welcome-high-contrast');
+    await page.getByRole('button', { name: 'High contrast' }).click();
+
+    await page.getByRole('button', { name: 'Large text' }).click();
+    await expect.poll(() => page.evaluate<boolean>("document.documentElement.classList.contains('large-text')")).toBe(true);
+    await expectAccessible(page, 'traveller-welcome-large-text');
+    await page.click('[data-testid=start]');
+    await waitPhase(page, 'notice');
+    await expectAccessible(page, 'traveller-notice-large-text');
+    await page.getByRole('button', { name: 'Large text' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await waitPhase(page, 'welcome');
+  });
+
+  it('Arabic: html lang=ar dir=rtl, Arabic text, the layout mirrored', async () => {
+    await page.goto(server.url);
+    await waitPhase(page, 'welcome');
+    const askEn = (await page.locator('[data-testid=ask-officer]').boundingBox())!;
+    const startEn = (await page.locator('[data-testid=start]').boundingBox())!;
+    const width = page.viewportSize()!.width;
+
+    await page.click('[data-testid=lang-ar]');
+    await expect.poll(() => page.evaluate<string[]>('[document.documentElement.lang, document.documentElement.dir]')).toEqual(['ar', 'rtl']);
+    const askText = await page.locator('[data-testid=ask-officer]').innerText();
+    expect(askText).toMatch(/[\u0600-\u06FF]/);
+    expect(await page.locator('main.screen .lead').first().innerText()).toMatch(/[\u0600-\u06FF]/);
+
+    const askAr = (await page.locator('[data-testid=ask-officer]').boundingBox())!;
+    // In English the "ask an officer" button sits at the right (inline end); in Arabic at the left.
+    expect(askEn.x + askEn.width / 2).toBeGreaterThan(width / 2);
+    expect(askAr.x + askAr.width / 2).toBeLessThan(width / 2);
+    // Mirrored: its distance from the left edge in Arabic is its distance from the right edge in English.
+    expect(Math.abs(askAr.x - (width - (askEn.x + askEn.width)))).toBeLessThan(24);
+    // The start button starts at the inline start: left in English, right in Arabic.
+    const startAr = (await page.locator('[data-testid=start]').boundingBox())!;
+    expect(startAr.x + startAr.width).toBeGreaterThan(startEn.x + startEn.width);
+    await expectAccessible(page, 'traveller-welcome-arabic');
+
+    await page.click('[data-testid=start]');
+    await waitPhase(page, 'notice');
+    expect(await page.locator('main.screen h1').innerText()).toMatch(/[\u0600-\u06FF]/);
+    await expectAccessible(page, 'traveller-notice-arabic');
+    await page.locator('main.screen .actions button').nth(1).click();
+    await waitPhase(page, 'welcome');
+    await page.click('[data-testid=lang-en]');
+    await expect.poll(() => page.evaluate<string>('document.documentElement.dir')).toBe('ltr');
+  });
+  // Last: after a result the traveller screen stays on it until the kiosk frees itself.
+  it('welcome → notice → place-document → chip progress → CLEAR, every screen accessible', async () => {
+    await page.goto(server.url);
+    await waitPhase(page, 'welcome');
+    await expectAccessible(page, 'traveller-welcome');
+
+    await page.click('[data-testid=start]');
+    await waitPhase(page, 'notice');
+    await expectAccessible(page, 'traveller-notice');
+
+    await page.click('[data-testid=accept-notice]');
+    await waitPhase(page, ['place-document', 'reading-mrz', 'reading-chip']);
+    // The simulated traveller places the passport ~1.5 s after the notice: the guidance screen first.
+    const placeFindings = await screenAndAxe(page, 'traveller-place-document');
+
+    // The chip read: the progress bar (the scan runs while the chip is read, so the screen may move on).
+    await page.waitForSelector('[data-testid=chip-progress]', { timeout: 60_000 }).catch(() => null);
+    const chipFindings = (await page.$('[data-testid=chip-progress]')) ? await screenAndAxe(page, 'traveller-reading-chip') : [];
+
+    const result = await waitPhase(page, ['clear', 'refer'], 90_000);
+    const marks = await seen(page);
+    const phases = marks.phases.map((p) => p.phase);
+    expect(phases.slice(0, 3)).toEqual(['welcome', 'notice', 'place-document']);
+    expect(phases).toContain('reading-chip');
+    expect(marks.testIds['chip-progress'], 'the chip progress bar was shown').toBeTypeOf('number');
+    expect(placeFindings, `axe on place-document: ${JSON.stringify(placeFindings)}`).toEqual([]);
+    expect(chipFindings, `axe on reading-chip: ${JSON.stringify(chipFindings)}`).toEqual([]);
+
+    if (result === 'refer') {
+      const reasons = await page.$$eval('[data-reason]', (els) => els.map((e) => `${e.getAttribute('data-reason')}: ${e.textContent}`));
+      await screenAndAxe(page, 'traveller-clear-expected-but-refer');
+      expect.fail(`a genuine passport was REFERred: ${reasons.join('; ')}`);
+    }
+    await page.waitForSelector('[data-testid=result-clear]');
+    await expectAccessible(page, 'traveller-clear');
+  });
+});
