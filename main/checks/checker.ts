@@ -118,7 +118,7 @@ export async function createDocumentChecker(opts: DocumentCheckerOptions): Promi
     ...(details ? { details } : {}),
   });
 
-  const runFailure = (e: unknown): ReasonCode => (e instanceof TimeoutError ? 'MODEL_TIMEOUT' : 'INFERENCE_FAILED');
+  const runFailure = (e: unknown): ReasonCode => (e instanceof TimeoutError || (isKioskError(e) && e.code === 'INFERENCE_BUSY') ? 'MODEL_TIMEOUT' : 'INFERENCE_FAILED');
 
   async function qualityChecks(page: PreparedPage): Promise<Evidence[]> {
     const m = models.get('quality') as ModelState;
@@ -157,18 +157,21 @@ export async function createDocumentChecker(opts: DocumentCheckerOptions): Promi
       regions: [frame],
       details: features,
     });
+    const under = f.whiteLevel < th('quality', 'underexposedWhiteLevelMin');
+    const over = f.meanLuma > th('quality', 'overexposedMeanLumaMax') || f.saturated >= th('quality', 'overexposedSaturatedMin');
+    // glare: saturated spots on a page that is otherwise exposed right (a washed-out page is the
+    // exposure check's failure, not a glare)
     const glareMax = th('quality', 'glareSaturatedMax');
+    const glare = f.saturated > glareMax && !over;
     ev.push({
       check: 'image-glare',
-      status: f.saturated <= glareMax ? 'pass' : 'fail',
+      status: glare ? 'fail' : 'pass',
       score: round(f.saturated, 5),
       threshold: glareMax,
       modelVersion: mv,
-      reasonCode: f.saturated <= glareMax ? 'OK' : 'IMAGE_GLARE',
+      reasonCode: glare ? 'IMAGE_GLARE' : 'OK',
       regions: [frame],
     });
-    const under = f.whiteLevel < th('quality', 'underexposedWhiteLevelMin');
-    const over = f.meanLuma > th('quality', 'overexposedMeanLumaMax') || f.saturated >= th('quality', 'overexposedSaturatedMin');
     ev.push({
       check: 'image-exposure',
       status: under || over ? 'fail' : 'pass',
@@ -268,7 +271,7 @@ export async function createDocumentChecker(opts: DocumentCheckerOptions): Promi
       log.warn('MRZ OCR model run failed', { error: e });
       return { ev: notRun('mrz-ocr', runFailure(e), m.modelVersion), mrz: null };
     }
-    const scores = (out.scores as TensorData).data;
+    const scores = (out.probs as TensorData).data;
     const K = MRZ_ALPHABET.length;
     const layout = layoutFor(loc.lines.length, loc.lines[0]?.count ?? 0);
     const lines: string[] = [];
