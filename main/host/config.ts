@@ -19,6 +19,7 @@
  *   "retention": { "personalDataHours": 24, "decisionDays": 30, "vacuum": "incremental" },
  *   "retentionIntervalMs": 3600000,
  *   "storeImages": false,
+ *   "modelsDir": "/opt/kiosk/models",
  *   "accounts": { "maxFailedAttempts": 5, "lockoutMs": 900000, "sessionTtlMs": 28800000, "idleTtlMs": 900000,
  *                 "fourEyes": [{ "kinds": ["ADMIT"], "whenReasons": ["CHIP_PA_INVALID"] }] }
  * }
@@ -28,6 +29,7 @@
  * the simulators; no path at all (KIOSK_CONFIG unset) gives the defaults.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError, isKioskError } from '../base/errors.js';
 import { parsePolicy, type PolicyConfig } from '../kiosk/index.js';
@@ -79,6 +81,8 @@ export const configSchema = z.strictObject({
     .optional(),
   retentionIntervalMs: ms.optional(),
   storeImages: z.boolean().optional(),
+  /** The models folder (relative: to the configuration file; default: KIOSK_MODELS_DIR, else the package's models/). */
+  modelsDir: z.string().min(1).optional(),
   accounts: z
     .strictObject({
       maxFailedAttempts: z.number().int().min(1).max(100).optional(),
@@ -208,5 +212,8 @@ export async function loadConfig(path: string | undefined): Promise<KioskConfig>
   } catch (e) {
     throw new ConfigError('CONFIG_NOT_JSON', `the configuration file ${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { source: path, field: '(root)' });
   }
-  return parseConfig(value, path);
+  const cfg = parseConfig(value, path);
+  // A relative models folder is relative to the configuration file, not to wherever the kiosk was started.
+  if (cfg.modelsDir && !isAbsolute(cfg.modelsDir)) cfg.modelsDir = resolve(dirname(path), cfg.modelsDir);
+  return cfg;
 }

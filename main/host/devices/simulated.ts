@@ -103,7 +103,7 @@ export interface SimulatedDevicesOptions {
   /** The scanner's framing. Default 'stx-etx'. The config handed to the kiosk names it. */
   framing?: ScannerFraming;
   /**
-   * Where the simulators run. 'process' (default): a child process of their own, like a device
+   * Where the simulators run. 'process' (default outside Electron): a child process of their own, like a device
    * with its own processor (the kiosk's event loop and the virtual chip's arithmetic do not
    * stall each other; see sim-child.ts). 'in-process': the caller's thread, so any SimCard
    * object (fault wrappers, spies) can be placed — but the driver may then see false ACK
@@ -328,7 +328,8 @@ export async function startSimulatedDevices(opts: SimulatedDevicesOptions = {}):
   const baudRate = opts.baudRate ?? 115200;
   const mrzBaud = opts.mrzBaudRate ?? baudRate;
   const framing = opts.framing ?? 'stx-etx';
-  const mode = opts.mode ?? 'process';
+  // Inside Electron, fork() needs the RunAsNode fuse, which the packaged shell turns off.
+  const mode = opts.mode ?? (process.versions['electron'] ? 'in-process' : 'process');
   if (!Number.isInteger(baudRate) || baudRate < 300 || !Number.isInteger(mrzBaud) || mrzBaud < 300) {
     throw new UsageError('BAD_BAUD', 'the baud rate must be a whole number of at least 300');
   }

@@ -44,6 +44,7 @@ describe('loadConfig', () => {
         timeouts: { chipReading: { ms: 45000, warnBeforeMs: 10000 } },
         retention: { personalDataHours: 12, decisionDays: 7, vacuum: 'full' },
         storeImages: false,
+        modelsDir: '/opt/kiosk/models',
         accounts: { maxFailedAttempts: 3, fourEyes: [{ kinds: ['ADMIT'], whenReasons: ['CHIP_PA_INVALID'] }] },
       }),
     );
@@ -56,7 +57,13 @@ describe('loadConfig', () => {
     expect(c.timeouts?.chipReading).toEqual({ ms: 45000, warnBeforeMs: 10000 });
     expect(c.retention?.vacuum).toBe('full');
     expect(c.accounts?.maxFailedAttempts).toBe(3);
+    expect(c.modelsDir).toBe('/opt/kiosk/models');
     expect(c.source).toBe(p);
+  });
+
+  it('a relative models folder is relative to the configuration file', async () => {
+    const c = await loadConfig(file('rel.json', JSON.stringify({ modelsDir: 'models' })));
+    expect(c.modelsDir).toBe(path.join(dir, 'models'));
   });
 
   it('an empty devices object means the simulators', async () => {

@@ -178,8 +178,9 @@ async function nativeChecks(): Promise<DoctorCheck[]> {
 
 // ------------------------------------------------------------------ models
 
-/** KIOSK_MODELS_DIR, else the `models` folder of the checkout or package holding this file. */
-export function modelsDir(env: NodeJS.ProcessEnv): string {
+/** The configured modelsDir, else KIOSK_MODELS_DIR, else the `models` folder of the checkout or package holding this file. */
+export function modelsDir(env: NodeJS.ProcessEnv, configured?: string): string {
+  if (configured) return path.resolve(configured);
   if (env.KIOSK_MODELS_DIR) return path.resolve(env.KIOSK_MODELS_DIR);
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 8; i++) {
@@ -191,9 +192,9 @@ export function modelsDir(env: NodeJS.ProcessEnv): string {
   return path.resolve('models');
 }
 
-async function modelChecks(env: NodeJS.ProcessEnv, quick: boolean): Promise<DoctorCheck[]> {
+async function modelChecks(env: NodeJS.ProcessEnv, configured: string | undefined, quick: boolean): Promise<DoctorCheck[]> {
   const kind = 'models' as const;
-  const dir = modelsDir(env);
+  const dir = modelsDir(env, configured);
   if (!existsSync(path.join(dir, 'manifest.json'))) {
     return [{ name: 'models', kind, status: 'error', detail: `no models/manifest.json in ${dir}: the document checks cannot run (every traveller is referred)` }];
   }
@@ -329,7 +330,7 @@ export async function doctor(ctx: Pick<CliContext, 'dataDir' | 'configPath' | 'e
   }
   checks.push(...(await deviceChecks(cfg, quick)));
   checks.push(...(await nativeChecks()));
-  checks.push(...(await modelChecks(ctx.env, quick)));
+  checks.push(...(await modelChecks(ctx.env, cfg?.modelsDir, quick)));
   checks.push(...(await trustChecks(ctx.dataDir)));
   checks.push(...(await storageChecks(ctx.dataDir)));
   return { checks, ok: checks.every((c) => c.status !== 'error'), dataDir: ctx.dataDir, config: ctx.configPath ?? null };
