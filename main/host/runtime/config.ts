@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UsageError } from '../../base/errors.js';
 import { policySchema } from '../../kiosk/index.js';
-import type { KioskRuntimeConfig } from './index.js';
+import type { KioskRuntimeConfig } from './types.js';
 
 const timeout = z.object({ ms: z.number().int().positive(), warnBeforeMs: z.number().int().min(0) });
 const kinds = z.enum(['ADMIT', 'SECONDARY', 'REFUSE', 'RESCAN']);

@@ -11,7 +11,7 @@ import { openSerialLink, type SerialLink } from '../../devices/serial/index.js';
 import type { ChipReaderPort, DocumentSourceEvent, MrzResult } from '../../kiosk/index.js';
 import { parseMrz } from '../../mrz/index.js';
 import { emrtdChipReader } from './adapters.js';
-import type { CustomDevicesConfig } from './index.js';
+import type { CustomDevicesConfig } from './types.js';
 
 export interface SerialDevicesConfig {
   mrz: { path: string; baudRate?: number; framing?: FramingMode; dedupWindowMs?: number };
