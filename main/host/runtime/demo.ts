@@ -170,6 +170,7 @@ export interface DemoSessionResult {
   officer: { kind: OfficerDecisionKind; status: 'final' | 'pending'; confirmed: boolean } | null;
   ms: number;
   chipReadMs: number | null;
+  checksMs: number | null;
 }
 
 export interface DemoSummary {
@@ -180,7 +181,7 @@ export interface DemoSummary {
   variants: Record<string, Record<string, number>>;
   officerDecisions: Record<string, number>;
   fourEyesConfirmations: number;
-  timings: { sessionMs: Stat; chipReadMs: Stat; totalMs: number };
+  timings: { sessionMs: Stat; chipReadMs: Stat; checksMs: Stat; totalMs: number };
   policy: { version: string; requiredChecks: string[] };
   checksAvailable: boolean;
   audit: { ok: boolean; entries: number; firstBroken?: unknown };
@@ -260,6 +261,8 @@ export async function runDemo(rt: KioskRuntime, opts: DemoOptions): Promise<Demo
 
     let chipStart = 0;
     let chipReadMs: number | null = null;
+    let checksStart = 0;
+    let checksMs: number | null = null;
     let decision: Extract<KioskEvent, { type: 'decision' }> | null = null;
     const off = core.subscribe((e) => {
       if (e.type === 'state' && e.to === 'chipReading') {
@@ -268,6 +271,8 @@ export async function runDemo(rt: KioskRuntime, opts: DemoOptions): Promise<Demo
         if (variant === 'asks-officer') void core.requestOfficer();
       }
       if (e.type === 'state' && e.from === 'chipReading') chipReadMs = performance.now() - chipStart;
+      if (e.type === 'state' && e.to === 'checking') checksStart = performance.now();
+      if (e.type === 'state' && e.from === 'checking') checksMs = performance.now() - checksStart;
       if (e.type === 'decision') decision = e;
     });
     const settled = core.waitFor(
@@ -296,6 +301,7 @@ export async function runDemo(rt: KioskRuntime, opts: DemoOptions): Promise<Demo
       officer: null,
       ms,
       chipReadMs,
+      checksMs,
     };
 
     if (snap.state === 'referred' && officers && r.referralId) {
@@ -335,7 +341,7 @@ export async function runDemo(rt: KioskRuntime, opts: DemoOptions): Promise<Demo
     variants,
     officerDecisions: count(results.filter((r) => r.officer).map((r) => r.officer!.kind)),
     fourEyesConfirmations: results.filter((r) => r.officer?.confirmed).length,
-    timings: { sessionMs: stat(results.map((r) => r.ms)), chipReadMs: stat(results.flatMap((r) => (r.chipReadMs === null ? [] : [r.chipReadMs]))), totalMs: Math.round(performance.now() - t0) },
+    timings: { sessionMs: stat(results.map((r) => r.ms)), chipReadMs: stat(results.flatMap((r) => (r.chipReadMs === null ? [] : [r.chipReadMs]))), checksMs: stat(results.flatMap((r) => (r.checksMs === null ? [] : [r.checksMs]))), totalMs: Math.round(performance.now() - t0) },
     policy: { version: rt.policy().version, requiredChecks: [...rt.policy().requiredChecks] },
     checksAvailable: rt.checksAvailable,
     audit: { ok: audit.ok, entries: audit.entries, ...(audit.firstBroken ? { firstBroken: audit.firstBroken } : {}) },
