@@ -73,6 +73,8 @@ describe('REFER for an expired passport, officer override with four-eyes (kiosk 
     const checks = await caseView.locator('[data-testid=evidence]').innerText();
     expect(checks).toContain('DOCUMENT_EXPIRED');
     expect(await caseView.innerText()).toContain('DOCUMENT_EXPIRED');
+    // The case view reflows into the window: no horizontal scrolling (WCAG 1.4.10).
+    expect(await p1.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await expectAccessible(p1, 'officer-case-view');
 
     // ADMIT with a reason code and a note.
