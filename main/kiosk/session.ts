@@ -320,7 +320,9 @@ export class KioskCore {
    */
   async requestOfficer(): Promise<{ referralId: string | null }> {
     const state = this.snap.state;
-    if ((state === 'referred' || state === 'officerDecided') && this.snap.referralId) return { referralId: this.snap.referralId };
+    // An open referral is already waiting for an officer. (After an officer decided, asking again
+    // is a new request for review: it makes a new referral below.)
+    if (state === 'referred' && this.snap.referralId) return { referralId: this.snap.referralId };
     if (this.session?.pipeline && PRE_DECISION.has(state)) {
       const s = this.session;
       this.abortSession('officer');

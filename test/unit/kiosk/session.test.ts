@@ -118,6 +118,26 @@ describe('traveller session', () => {
     t.chip.release();
   });
 
+  it('"ask for an officer" during the checks, and again after an officer decided, makes a referral each time', async () => {
+    const t = setup();
+    let release!: () => void;
+    t.checks.run = () => new Promise((r) => (release = () => r([])));
+    t.source.emit({ type: 'document', document: scanned() });
+    await flush();
+    expect(t.core.snapshot().state).toBe('checking');
+    const first = await t.core.requestOfficer();
+    expect(t.core.snapshot()).toMatchObject({ state: 'referred', referralId: first.referralId });
+    release();
+    t.core.notifyOfficerDecision({ referralId: first.referralId!, kind: 'ADMIT', reasonCode: 'OVR_IDENTITY_VERIFIED', final: true });
+    expect(t.core.snapshot().state).toBe('officerDecided');
+    const second = await t.core.requestOfficer();
+    await settle(t.core);
+    expect(second.referralId).toBeTruthy();
+    expect(second.referralId).not.toBe(first.referralId);
+    expect(t.core.snapshot()).toMatchObject({ state: 'referred', referralId: second.referralId });
+    expect(t.store.referrals.size).toBe(2);
+  });
+
   it('asking for an officer twice (a double press) creates one referral', async () => {
     const t = setup();
     const [a, b] = await Promise.all([t.core.requestOfficer(), t.core.requestOfficer()]);
