@@ -25,7 +25,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function stack(chip: VirtualChip) {
+async function stack(chip: VirtualChip, transportOpts: { extendedLength?: boolean } = {}) {
   const pair = await createPtyPair();
   const sim = await openPn532SimulatorOnPort({ path: pair.b, baudRate: 115200, field: { card: chip } });
   const link = await openSerialLink({ path: pair.a, baudRate: 115200 });
@@ -37,7 +37,7 @@ async function stack(chip: VirtualChip) {
     await pair.dispose();
   });
   await pn.init();
-  const transport = new Pn532CardTransport({ pn532: pn, pollIntervalMs: 50 });
+  const transport = new Pn532CardTransport({ pn532: pn, pollIntervalMs: 50, ...transportOpts });
   await transport.connect({ timeoutMs: 3000 });
   return { transport, sim, pn };
 }
@@ -57,6 +57,24 @@ describe('readPassport through the PN532 over a pty', () => {
     expect(r.files.SOD).toEqual(withPace.files.get(0x011d));
     expect(r.le).toBe(transport.maxLe);
     expect(pn.stats.resends).toBe(0);
+  });
+
+  it('reads with extended-length READ BINARY (Le up to 65536): the answer comes in 262-byte MI parts', async () => {
+    const chip = chipFor(bacOnly);
+    const { transport, pn } = await stack(chip, { extendedLength: true });
+    expect(transport.maxLe).toBe(65536);
+    const apdusBefore = chip.stats.apdus;
+    const commandsBefore = pn.stats.commands;
+    const r = await readPassport(transport, { kind: 'mrz', mrzInformation: bacOnly.mrzInformation }, { files: ['COM', 'DG1', 'DG2'] });
+    expect(r.files.DG1).toEqual(bacOnly.files.get(0x0101));
+    expect(r.files.DG2).toEqual(bacOnly.files.get(0x0102));
+    expect(r.le).toBe(65536);
+    const dg2 = bacOnly.files.get(0x0102)!.length;
+    expect(dg2).toBeGreaterThan(4 * 262);
+    // DG2's body came in one READ BINARY: its answer needed about dg2 / 262 InDataExchange commands.
+    const apdus = chip.stats.apdus - apdusBefore;
+    expect(apdus).toBeLessThan(20);
+    expect(pn.stats.commands - commandsBefore).toBeGreaterThanOrEqual(apdus + Math.floor(dg2 / 262));
   });
 
   it('reads by BAC', async () => {

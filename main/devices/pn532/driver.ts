@@ -42,6 +42,13 @@ export const HSU_WAKEUP_PREAMBLE: Uint8Array = Uint8Array.of(0x55, 0x55, ...new 
 /** DataOut of InDataExchange is at most 262 bytes (§7.3.8); longer data is chained with the MI bit. */
 export const MAX_DATA_EXCHANGE_LENGTH = 262;
 
+/**
+ * The longest chained answer accepted: 65536 data bytes + SW1 SW2, plus the secure-messaging
+ * objects around them (DO87 header with a 3-byte length, padding indicator and up to a block of
+ * padding, DO99, DO8E: under 64 bytes).
+ */
+const MAX_CHAINED_ANSWER = 0x10000 + 2 + 64;
+
 export interface FirmwareVersion {
   /** 0x32 for a PN532. */
   ic: number;
@@ -290,7 +297,7 @@ export class Pn532 {
         const payload = r.subarray(1);
         parts.push(payload);
         total += payload.length;
-        if (total > 0x10000 + 2) throw new DeviceError('PN532_RESPONSE_TOO_LONG', 'the chained answer is longer than any APDU response');
+        if (total > MAX_CHAINED_ANSWER) throw new DeviceError('PN532_RESPONSE_TOO_LONG', 'the chained answer is longer than any APDU response');
         if ((status & STATUS_MI) === 0) break;
         r = await this.transact(PN532_COMMAND.InDataExchange, Uint8Array.of(tg), timeoutMs);
       }

@@ -136,7 +136,7 @@ export function startPn532Simulator(opts: Pn532SimulatorOptions): Pn532Simulator
   let framesOut = 0;
   const noise = opts.lineNoise && opts.lineNoise.everyFrames > 0 ? { every: Math.floor(opts.lineNoise.everyFrames), bytes: opts.lineNoise.bytes ?? Uint8Array.of(0x55, 0xaa, 0x00, 0xff, 0x03, 0x01, 0xff, 0x7e) } : undefined;
   const send = (bytes: Uint8Array, notBefore?: number, frame = true): Promise<void> => {
-    let copy = Uint8Array.from(bytes);
+    let copy: Uint8Array = Uint8Array.from(bytes);
     if (frame && noise && ++framesOut % noise.every === 0) {
       stats.noiseBytes += noise.bytes.length;
       copy = concat([noise.bytes, copy]);
