@@ -9,6 +9,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterEach, expect } from 'vitest';
 import { ARTIFACTS, keepScreenshot } from './browser.js';
 import type { KioskServer } from './server.js';
+import { RECORDER, type Seen } from './recorder.js';
+
+export { RECORDER, type PhaseMark, type Seen } from './recorder.js';
 
 export const PASSWORDS: Record<string, string> = {
   supervisor: 'demo-supervisor-pass',
@@ -16,42 +19,6 @@ export const PASSWORDS: Record<string, string> = {
   officer2: 'demo-officer2-pass',
   tech: 'demo-tech-pass',
 };
-
-export interface PhaseMark {
-  phase: string;
-  /** When the screen's data-phase changed (performance.now() in the page). */
-  t: number;
-  /** The first frame painted after it (two requestAnimationFrame later); null until then. */
-  painted: number | null;
-}
-
-/**
- * Runs in the page before the app: records every `main.screen[data-phase]` change and the first
- * time each data-testid of interest appeared (with performance.now()), from a MutationObserver, so
- * that short-lived screens (the chip progress) are seen even when no poll lands on them. The result
- * screens are stamped on the first paint after they appear (requestAnimationFrame twice).
- */
-export const RECORDER = `(() => {
-  const seen = { phases: [], testIds: {} };
-  window.__kioskSeen = seen;
-  const watch = ['chip-progress', 'result-clear', 'result-refer', 'officer-called', 'more-time', 'device-problem'];
-  let last = null;
-  const look = () => {
-    const main = document.querySelector('main.screen[data-phase]');
-    const phase = main ? main.getAttribute('data-phase') : null;
-    if (phase && phase !== last) {
-      last = phase;
-      const mark = { phase, t: performance.now(), painted: null };
-      seen.phases.push(mark);
-      requestAnimationFrame(() => requestAnimationFrame(() => { mark.painted = performance.now(); }));
-    }
-    for (const id of watch) {
-      if (seen.testIds[id] === undefined && document.querySelector('[data-testid="' + id + '"]')) seen.testIds[id] = performance.now();
-    }
-  };
-  new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-phase', 'data-testid'] });
-  document.addEventListener('DOMContentLoaded', look);
-})();`;
 
 export async function newKioskPage(browser: Browser, opts: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 }, reducedMotion: 'reduce' });
@@ -89,8 +56,8 @@ export async function holdableHost(page: Page): Promise<{ hold(): void; release(
 }
 
 /** What the recorder (RECORDER) saw in the page so far. */
-export async function seen(page: Page): Promise<{ phases: PhaseMark[]; testIds: Record<string, number> }> {
-  return page.evaluate<{ phases: PhaseMark[]; testIds: Record<string, number> }>('window.__kioskSeen ?? { phases: [], testIds: {} }');
+export async function seen(page: Page): Promise<Seen> {
+  return page.evaluate<Seen>('window.__kioskSeen ?? { phases: [], testIds: {}, views: [] }');
 }
 
 export async function waitPhase(page: Page, phase: string | string[], timeout = 60_000): Promise<string> {
