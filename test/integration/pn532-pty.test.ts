@@ -63,6 +63,32 @@ describe('PN532 over a real pty pair', () => {
     expect(toHex(r.subarray(0, 1000))).toBe(toHex(apdu));
   });
 
+  it('an event loop blocked while the ACK is on its way does not make the driver resend (no double execution)', async () => {
+    const stalled = new Pn532({ link, ackTimeoutMs: 50, wakeUp: false });
+    let armed = false;
+    // When the command reaches the PN532, block this thread (the host's side too) for 200 ms, far
+    // beyond the ACK timeout, without spinning the CPU: the host's ACK timer is long due when the
+    // loop runs again, and the ACK still needs a few loop turns to be read.
+    const unsubscribe = sim.link.onData(() => {
+      if (!armed) return;
+      armed = false;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    });
+    try {
+      const tr = new Pn532CardTransport({ pn532: stalled });
+      await tr.connect({ timeoutMs: 2000 });
+      const before = sim.stats.apdus;
+      const apdu = fromHex('00B0000004');
+      armed = true;
+      expect(toHex(await tr.transmit(apdu))).toBe(toHex(apdu) + '9000');
+      expect(stalled.stats.resends).toBe(0);
+      expect(sim.stats.apdus - before).toBe(1); // the APDU ran once
+    } finally {
+      unsubscribe();
+      stalled.close();
+    }
+  });
+
   it('reports CARD_LOST when the card is lifted and reconnects when it is back', async () => {
     const tr = new Pn532CardTransport({ pn532: pn, pollIntervalMs: 20 });
     await tr.connect({ timeoutMs: 2000 });

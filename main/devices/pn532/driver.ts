@@ -49,6 +49,10 @@ export const MAX_DATA_EXCHANGE_LENGTH = 262;
  */
 const MAX_CHAINED_ANSWER = 0x10000 + 2 + 64;
 
+/** A timer this late (ms) means the event loop was blocked; then waits get STALL_GRACE_MS more. */
+const STALL_MS = 15;
+const STALL_GRACE_MS = 25;
+
 export interface FirmwareVersion {
   /** 0x32 for a PN532. */
   ic: number;
@@ -413,14 +417,27 @@ export class Pn532 {
     return new Promise((resolve, reject) => {
       // When the event loop was blocked (a long computation), the timer and the bytes that came
       // meanwhile are both due; timers run before I/O callbacks, so look at the I/O first
-      // (setImmediate runs after the poll phase) before calling it a timeout.
-      const timer = setTimeout(() => {
+      // (setImmediate runs after the poll phase) before calling it a timeout. Reading a serial
+      // port takes more than one loop turn (poll, then a read in the thread pool), so when the
+      // timer fired much later than asked (the loop was blocked), give the I/O a short grace
+      // period first: a late-read ACK must not cause a resend, which would abort the command and
+      // could run an APDU twice. The grace only lengthens a wait, never shortens it.
+      const wait = Math.max(0, timeoutMs);
+      const due = performance.now() + wait;
+      let graced = false;
+      const expire = (): void => {
+        if (!graced && performance.now() - due > STALL_MS) {
+          graced = true;
+          timer = setTimeout(expire, STALL_GRACE_MS);
+          return;
+        }
         setImmediate(() => {
           if (this.waiter !== w) return;
           this.waiter = undefined;
           resolve(null);
         });
-      }, Math.max(0, timeoutMs));
+      };
+      let timer = setTimeout(expire, wait);
       const w: Waiter = (e) => {
         clearTimeout(timer);
         if (e === null && this.closed) reject(new DeviceError('PN532_CLOSED', 'the PN532 driver is closed'));
