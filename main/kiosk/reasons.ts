@@ -319,6 +319,95 @@ export const OVERRIDE_REASONS = {
   },
 } as const satisfies Record<string, Texts>;
 
+/**
+ * Plain-language texts for the reason codes of the document checks (main/checks), shown to the
+ * traveller in place of the generic CHECK_FAILED / CHECK_INCONCLUSIVE text when a decision reason
+ * carries one of them as its detail. Codes about the kiosk's own models are left out: for those the
+ * generic "a required check could not be run" is the honest text.
+ */
+export const CHECK_DETAIL_REASONS = {
+  IMAGE_BLURRED: {
+    en: 'The picture of your passport page was not sharp enough.',
+    fr: 'L’image de la page de votre passeport n’était pas assez nette.',
+    es: 'La imagen de la página de su pasaporte no era lo bastante nítida.',
+    ar: 'لم تكن صورة صفحة جواز سفرك واضحة بما يكفي.',
+    ru: 'Изображение страницы вашего паспорта недостаточно чёткое.',
+    zh: '您护照页面的图像不够清晰。',
+  },
+  IMAGE_GLARE: {
+    en: 'A reflection of light covered part of your passport page.',
+    fr: 'Un reflet de lumière couvrait une partie de la page de votre passeport.',
+    es: 'Un reflejo de luz cubría parte de la página de su pasaporte.',
+    ar: 'غطّى انعكاس الضوء جزءاً من صفحة جواز سفرك.',
+    ru: 'Блик света закрыл часть страницы вашего паспорта.',
+    zh: '反光遮挡了您护照页面的一部分。',
+  },
+  IMAGE_UNDEREXPOSED: {
+    en: 'The picture of your passport page was too dark.',
+    fr: 'L’image de la page de votre passeport était trop sombre.',
+    es: 'La imagen de la página de su pasaporte era demasiado oscura.',
+    ar: 'كانت صورة صفحة جواز سفرك داكنة جداً.',
+    ru: 'Изображение страницы вашего паспорта слишком тёмное.',
+    zh: '您护照页面的图像太暗。',
+  },
+  IMAGE_OVEREXPOSED: {
+    en: 'The picture of your passport page was too bright.',
+    fr: 'L’image de la page de votre passeport était trop claire.',
+    es: 'La imagen de la página de su pasaporte era demasiado clara.',
+    ar: 'كانت صورة صفحة جواز سفرك ساطعة جداً.',
+    ru: 'Изображение страницы вашего паспорта слишком светлое.',
+    zh: '您护照页面的图像太亮。',
+  },
+  IMAGE_CROPPED: {
+    en: 'Your passport page was not fully on the glass.',
+    fr: 'La page de votre passeport n’était pas entièrement sur la vitre.',
+    es: 'La página de su pasaporte no estaba completamente sobre el cristal.',
+    ar: 'لم تكن صفحة جواز سفرك موضوعة بالكامل على الزجاج.',
+    ru: 'Страница паспорта лежала на стекле не полностью.',
+    zh: '您的护照页面没有完全放在玻璃上。',
+  },
+  IMAGE_BLANK: {
+    en: 'No passport page could be seen on the glass.',
+    fr: 'Aucune page de passeport n’était visible sur la vitre.',
+    es: 'No se veía ninguna página de pasaporte sobre el cristal.',
+    ar: 'لم تظهر أي صفحة جواز سفر على الزجاج.',
+    ru: 'На стекле не видно страницы паспорта.',
+    zh: '玻璃上看不到护照页面。',
+  },
+  FACE_NOT_FOUND: {
+    en: 'The photo on your passport page could not be found.',
+    fr: 'La photo de la page de votre passeport n’a pas été trouvée.',
+    es: 'No se encontró la foto en la página de su pasaporte.',
+    ar: 'تعذر العثور على الصورة في صفحة جواز سفرك.',
+    ru: 'Не удалось найти фотографию на странице паспорта.',
+    zh: '未能在您的护照页面上找到照片。',
+  },
+  FACE_UNCERTAIN: {
+    en: 'The photo on your passport page was not clear enough to check.',
+    fr: 'La photo de la page de votre passeport n’était pas assez nette pour être vérifiée.',
+    es: 'La foto de la página de su pasaporte no era lo bastante clara para comprobarla.',
+    ar: 'لم تكن الصورة في صفحة جواز سفرك واضحة بما يكفي للتحقق منها.',
+    ru: 'Фотография на странице паспорта недостаточно чёткая для проверки.',
+    zh: '您护照页面上的照片不够清晰，无法核验。',
+  },
+  MRZ_NOT_FOUND: {
+    en: 'The machine-readable lines could not be found on the picture of your passport page.',
+    fr: 'Les lignes lisibles par machine n’ont pas été trouvées sur l’image de la page de votre passeport.',
+    es: 'No se encontraron las líneas de lectura mecánica en la imagen de la página de su pasaporte.',
+    ar: 'تعذر العثور على الأسطر المقروءة آلياً في صورة صفحة جواز سفرك.',
+    ru: 'На изображении страницы паспорта не найдены машиносчитываемые строки.',
+    zh: '在您护照页面的图像上未找到机读码。',
+  },
+  MRZ_MISMATCH: {
+    en: 'The details printed on your passport page do not match the other readings of your document.',
+    fr: 'Les données imprimées sur la page de votre passeport ne concordent pas avec les autres lectures de votre document.',
+    es: 'Los datos impresos en la página de su pasaporte no coinciden con las demás lecturas de su documento.',
+    ar: 'البيانات المطبوعة في صفحة جواز سفرك لا تطابق القراءات الأخرى لوثيقتك.',
+    ru: 'Данные на странице паспорта не совпадают с другими считываниями вашего документа.',
+    zh: '您护照页面上印刷的信息与证件的其他读取结果不一致。',
+  },
+} as const satisfies Record<string, Texts>;
+
 export type OverrideReasonCode = keyof typeof OVERRIDE_REASONS;
 
 export function isDecisionReasonCode(code: string): code is DecisionReasonCode {
@@ -332,11 +421,11 @@ export function isOverrideReasonCode(code: string): code is OverrideReasonCode {
 /** The text of any reason or guidance code, in a language (English when the language is unknown). */
 export function reasonText(code: string, lang: string = 'en'): string | undefined {
   const l = ((LANGUAGES as readonly string[]).includes(lang) ? lang : 'en') as Language;
-  const table: Record<string, Texts> = { ...DECISION_REASONS, ...GUIDANCE, ...OVERRIDE_REASONS };
+  const table: Record<string, Texts> = { ...DECISION_REASONS, ...GUIDANCE, ...OVERRIDE_REASONS, ...CHECK_DETAIL_REASONS };
   return Object.prototype.hasOwnProperty.call(table, code) ? table[code]![l] : undefined;
 }
 
 /** Every code with its texts, for the UI to ship as one catalogue. */
-export function reasonCatalogue(): { decision: Record<string, Texts>; guidance: Record<string, Texts>; override: Record<string, Texts> } {
-  return { decision: DECISION_REASONS, guidance: GUIDANCE, override: OVERRIDE_REASONS };
+export function reasonCatalogue(): { decision: Record<string, Texts>; guidance: Record<string, Texts>; override: Record<string, Texts>; checks: Record<string, Texts> } {
+  return { decision: DECISION_REASONS, guidance: GUIDANCE, override: OVERRIDE_REASONS, checks: CHECK_DETAIL_REASONS };
 }

@@ -19,7 +19,6 @@ import {
 } from '../../contract/index.js';
 import { OVERRIDE_REASONS, reasonText, type CaseView, type OfficerDecisionKind } from '../../kiosk/index.js';
 import { openTrustStore } from '../../emrtd/trust-store.js';
-import { auditTrail } from '../../store/audit-query.js';
 import { createKioskRuntime, type KioskRuntime } from '../runtime/index.js';
 import { parseConfig } from '../config.js';
 import type { ClientInfo, KioskBackend } from '../bridge/backend.js';
@@ -110,7 +109,7 @@ export async function createBackendForHost(opts: BackendOptions): Promise<{ back
     const fields = c.mrz?.result?.fields ?? null;
     const chip = c.chip;
     const pending = c.overrides.find((o) => o.status === 'pending') ?? null;
-    const audit = await auditTrail(runtime.store.db, {
+    const audit = await runtime.store.auditTrail({
       subjects: [caseId, c.referral.sessionId, c.referral.decisionId, ...c.overrides.map((o) => o.overrideId)],
       referralId: caseId,
       limit: 200,
@@ -120,7 +119,10 @@ export async function createBackendForHost(opts: BackendOptions): Promise<{ back
       createdAt: iso(c.referral.createdAt),
       decision: c.decision.outcome,
       policyVersion: c.decision.policyVersion,
-      reasons: c.decision.reasons.map((r) => ({ code: r.code, text: reasonText(r.code, 'en') ?? r.code })),
+      reasons: c.decision.reasons.map((r) => ({
+        code: r.code,
+        text: `${reasonText(r.code, 'en') ?? r.code}${r.check || r.detail ? ` (${[r.check, r.detail].filter(Boolean).join(': ')})` : ''}`,
+      })),
       mrz: fields ? Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === 'string')) as Record<string, string> : null,
       chip: chip
         ? {

@@ -227,9 +227,12 @@ export class TravellerFront {
     const out: Reason[] = [];
     const seen = new Set<string>();
     for (const r of rs) {
-      if (seen.has(r.code)) continue;
-      seen.add(r.code);
-      out.push({ code: r.code, text: reasonText(r.code, this.language) ?? r.code });
+      // A failed check's own reason (IMAGE_GLARE, MRZ_MISMATCH...) says more than "a check did not pass".
+      const specific = r.detail && (r.code === 'CHECK_FAILED' || r.code === 'CHECK_INCONCLUSIVE') ? reasonText(r.detail, this.language) : undefined;
+      const code = specific ? r.detail! : r.code;
+      if (seen.has(code)) continue;
+      seen.add(code);
+      out.push({ code, text: specific ?? reasonText(r.code, this.language) ?? r.code });
     }
     return out.length ? out : this.referralReasons;
   }
