@@ -43,6 +43,14 @@ function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
   return { width: dv.getUint32(16), height: dv.getUint32(20) };
 }
 
+/** A whole file ends with IEND (PNG) or EOI (JPEG, possibly followed by a little padding). */
+function hasEndMarker(bytes: Uint8Array, fmt: ImageFormat): boolean {
+  const tail = bytes.subarray(Math.max(0, bytes.length - 64));
+  if (fmt === 'png') return Buffer.from(tail).includes('IEND');
+  for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return true;
+  return false;
+}
+
 /** Width and height from a JPEG's SOFn segment, or null. */
 function jpegSize(bytes: Uint8Array): { width: number; height: number } | null {
   let i = 2;
@@ -109,6 +117,7 @@ function checkSize(width: number, height: number): void {
 export function decodeImage(bytes: Uint8Array): RgbaImage {
   const fmt = sniffImage(bytes);
   if (!fmt) throw new ImageError('IMAGE_UNSUPPORTED', 'not a PNG or JPEG image', { length: bytes.length });
+  if (!hasEndMarker(bytes, fmt)) throw new ImageError('IMAGE_CORRUPT', `the ${fmt.toUpperCase()} image is truncated`, { length: bytes.length });
   const header = fmt === 'png' ? pngSize(bytes) : jpegSize(bytes);
   if (header) checkSize(header.width, header.height);
   const native = decodeNative(bytes);

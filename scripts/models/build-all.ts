@@ -25,7 +25,7 @@ const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('he
 
 const onlyManifest = process.argv.includes('--manifest');
 if (!onlyManifest) {
-  writeFileSync(path.join(modelsDir, 'quality-v1.onnx'), buildQualityModel());
+  writeFileSync(path.join(modelsDir, 'quality-v2.onnx'), buildQualityModel());
   writeFileSync(path.join(modelsDir, 'mrz-ocrb-v2.onnx'), buildMrzOcrModel((m) => console.error(m)));
 }
 const blaze = readFileSync(path.join(modelsDir, 'blazeface-front-128.onnx'));
@@ -43,8 +43,8 @@ const manifest = {
   evaluatedOn: evalSummary.generatedAt ?? null,
   models: {
     quality: {
-      file: 'quality-v1.onnx',
-      sha256: fileSha('quality-v1.onnx'),
+      file: 'quality-v2.onnx',
+      sha256: fileSha('quality-v2.onnx'),
       version: String(QUALITY_MODEL_VERSION),
       task: 'image quality features of a data-page image: sharpness, glare, exposure, crop',
       inputs: [{ name: 'luma', type: 'float32', shape: [1, 1, 'H', 'W'] }],

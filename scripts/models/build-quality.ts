@@ -1,5 +1,5 @@
 /**
- * Builds models/quality-v1.onnx: the image-quality features of a data-page image as a small ONNX
+ * Builds models/quality-v2.onnx: the image-quality features of a data-page image as a small ONNX
  * graph of standard operators (opset 13). No trained weights: every constant is a fixed filter
  * or threshold written here, so the file is reproducible byte for byte.
  *
@@ -10,7 +10,7 @@
  *                independent of contrast and exposure);
  *  - gradEnergy  mean(|∇|²) (near 0 for a blank or uniform frame);
  *  - saturated   fraction of 4x4-pooled pixels above 0.97 (glare spots, washed-out frames);
- *  - whiteLevel  mean of the pooled pixels brighter than the frame mean (the paper's white level);
+ *  - whiteLevel  mean of the pooled pixels at or above the frame mean (the paper's white level);
  *  - meanLuma    mean of the pooled image;
  *  - borderTop, borderBottom, borderLeft, borderRight: fraction of the outer 2 pooled rows or
  *                columns brighter than whiteLevel/2 (the page touching the frame: a cut-off page).
@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataType, encodeModel, type Node, type Tensor } from './onnx-proto.js';
 
-export const QUALITY_MODEL_VERSION = 1;
+export const QUALITY_MODEL_VERSION = 2;
 export const SATURATION_LEVEL = 0.97;
 
 export function buildQualityModel(): Uint8Array {
@@ -40,6 +40,8 @@ export function buildQualityModel(): Uint8Array {
     f('c_eps', [1e-6]),
     f('c_sat', [SATURATION_LEVEL]),
     f('c_half', [0.5]),
+    f('c_tol', [1e-3]),
+    i64('pad_edge', [0, 0, 1, 1, 0, 0, 1, 1], [8]),
     i64('i0', [0]),
     i64('i1', [1]),
     i64('i2', [2]),
@@ -53,7 +55,9 @@ export function buildQualityModel(): Uint8Array {
   const all = { name: 'axes', ints: [0, 1, 2, 3] };
   const nodes: Node[] = [
     { op: 'AveragePool', inputs: ['luma'], outputs: ['p2'], attrs: [{ name: 'kernel_shape', ints: [2, 2] }, { name: 'strides', ints: [2, 2] }] },
-    { op: 'Conv', inputs: ['p2', 'k_grad'], outputs: ['g'], attrs: [{ name: 'pads', ints: [1, 1, 1, 1] }] },
+    // edge padding: zero padding would draw a false edge round a uniform frame
+    { op: 'Pad', inputs: ['p2', 'pad_edge'], outputs: ['p2pad'], attrs: [{ name: 'mode', s: 'edge' }] },
+    { op: 'Conv', inputs: ['p2pad', 'k_grad'], outputs: ['g'] },
     { op: 'Mul', inputs: ['g', 'g'], outputs: ['g2'] },
     { op: 'ReduceMean', inputs: ['g2'], outputs: ['e'], attrs: [{ name: 'axes', ints: [0, 2, 3] }, { name: 'keepdims', i: 0 }] },
     { op: 'Gather', inputs: ['e', 'i0'], outputs: ['ex'] },
@@ -69,7 +73,8 @@ export function buildQualityModel(): Uint8Array {
     { op: 'ReduceMean', inputs: ['sat_f'], outputs: ['saturated'], attrs: [all, { name: 'keepdims', i: 0 }] },
     { op: 'ReduceMean', inputs: ['p4'], outputs: ['mean_k'], attrs: [all, { name: 'keepdims', i: 1 }] },
     { op: 'ReduceMean', inputs: ['p4'], outputs: ['meanLuma'], attrs: [all, { name: 'keepdims', i: 0 }] },
-    { op: 'Greater', inputs: ['p4', 'mean_k'], outputs: ['bright_b'] },
+    { op: 'Sub', inputs: ['mean_k', 'c_tol'], outputs: ['mean_tol'] },
+    { op: 'GreaterOrEqual', inputs: ['p4', 'mean_tol'], outputs: ['bright_b'] },
     { op: 'Cast', inputs: ['bright_b'], outputs: ['bright_f'], attrs: [{ name: 'to', i: DataType.FLOAT }] },
     { op: 'Mul', inputs: ['p4', 'bright_f'], outputs: ['bright_v'] },
     { op: 'ReduceMean', inputs: ['bright_v'], outputs: ['bright_num'], attrs: [all, { name: 'keepdims', i: 0 }] },
@@ -112,7 +117,7 @@ export function buildQualityModel(): Uint8Array {
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const out = process.argv[2] ?? path.join(here, '..', '..', 'models', 'quality-v1.onnx');
+  const out = process.argv[2] ?? path.join(here, '..', '..', 'models', 'quality-v2.onnx');
   writeFileSync(out, buildQualityModel());
   console.error(`wrote ${out}`);
 }

@@ -44,7 +44,7 @@ describe('model registry', () => {
   it('reports missing, checksum-mismatch and load-error', async () => {
     const dir = fresh();
     rmSync(path.join(dir, 'blazeface-front-128.onnx'));
-    const q = path.join(dir, 'quality-v1.onnx');
+    const q = path.join(dir, 'quality-v2.onnx');
     const bytes = readFileSync(q);
     bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
     writeFileSync(q, bytes);
@@ -63,7 +63,7 @@ describe('model registry', () => {
 describe('checks with damaged models: not-run, never a crash', () => {
   it('a corrupt quality model and a missing face model make their checks not-run; the MRZ still reads', async () => {
     const dir = fresh();
-    const q = path.join(dir, 'quality-v1.onnx');
+    const q = path.join(dir, 'quality-v2.onnx');
     const bytes = readFileSync(q);
     bytes[100] = (bytes[100] as number) ^ 0x55;
     writeFileSync(q, bytes);
@@ -119,7 +119,7 @@ describe('checks with damaged models: not-run, never a crash', () => {
   it('an inference past its timeout is rejected (check not-run MODEL_TIMEOUT); the worker is not killed and keeps serving', async () => {
     const w = new InferenceWorker({ timeoutMs: 10_000 });
     try {
-      await w.load('quality', new Uint8Array(readFileSync(path.join(MODELS_DIR, 'quality-v1.onnx'))));
+      await w.load('quality', new Uint8Array(readFileSync(path.join(MODELS_DIR, 'quality-v2.onnx'))));
       const big = new Float32Array(2048 * 2048).fill(0.5);
       await expect(w.run('quality', { luma: { data: big, dims: [1, 1, 2048, 2048] } }, 1)).rejects.toBeInstanceOf(TimeoutError);
       const small = await w.run('quality', { luma: { data: new Float32Array(64 * 64).fill(0.5), dims: [1, 1, 64, 64] } });
