@@ -47,6 +47,11 @@ describe('REFER for an expired passport, officer override with four-eyes (kiosk 
     expect(text.toLowerCase()).toMatch(/expire|valid/);
     expect(await page.locator('[data-testid=request-review]').isVisible()).toBe(true);
     await expectAccessible(page, 'traveller-refer-expired');
+    await page.getByRole('button', { name: 'High contrast' }).click();
+    await page.waitForSelector('html.high-contrast');
+    await expectAccessible(page, 'traveller-refer-high-contrast');
+    await page.getByRole('button', { name: 'High contrast' }).click();
+    await page.waitForSelector('html:not(.high-contrast)');
 
     await page.click('[data-testid=request-review]');
     await waitPhase(page, 'officer-called');
@@ -56,7 +61,7 @@ describe('REFER for an expired passport, officer override with four-eyes (kiosk 
 
   it('officer1 opens the case, sees the evidence and records ADMIT; officer2 confirms (four-eyes); the audit trail shows it', async () => {
     const p1 = await open();
-    await signIn(p1, server.url, 'officer1');
+    await signIn(p1, server.url, 'officer1', { scanAs: 'staff-sign-in' });
     await p1.waitForSelector('[data-testid=queue-item]');
     await expectAccessible(p1, 'officer-queue');
     await p1.locator('[data-testid=queue-item]').first().click();

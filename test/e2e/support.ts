@@ -89,14 +89,32 @@ export async function screenAndAxe(page: Page, name: string, include?: string): 
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
 }
 
-/** Asserts zero serious or critical axe violations on the screen (naming them when there are). */
+/**
+ * The traveller's controls that are smaller than 44 × 44 CSS px (the issue's minimum touch
+ * target; axe's WCAG 2.2 target-size rule asks only 24 px).
+ */
+export async function smallTouchTargets(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('.traveller button, .traveller a[href], .traveller input, .traveller select')]
+    .filter((el) => el.getClientRects().length > 0)
+    .map((el) => [el, el.getBoundingClientRect()])
+    .filter(([, r]) => r.width < 44 || r.height < 44)
+    .map(([el, r]) => (el.getAttribute('data-testid') || el.textContent.trim()).slice(0, 40) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height))`);
+}
+
+/**
+ * Asserts zero serious or critical axe violations on the screen (naming them when there are) and,
+ * on traveller screens, touch targets of at least 44 px.
+ */
 export async function expectAccessible(page: Page, name: string, include?: string): Promise<void> {
   const found = await screenAndAxe(page, name, include);
   expect(found, `axe on ${name}: ${JSON.stringify(found, null, 1)}`).toEqual([]);
+  expect(await smallTouchTargets(page), `touch targets under 44 px on ${name}`).toEqual([]);
 }
 
-export async function signIn(page: Page, url: string, username: string): Promise<void> {
+export async function signIn(page: Page, url: string, username: string, opts: { scanAs?: string } = {}): Promise<void> {
   await page.goto(`${url}/#staff`);
+  await page.waitForSelector('input[name=username]');
+  if (opts.scanAs) await expectAccessible(page, opts.scanAs);
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', PASSWORDS[username]!);
   await page.click('[data-testid=sign-in]');
