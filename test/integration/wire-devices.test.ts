@@ -180,7 +180,9 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
     cleanups.push(() => dev.close());
     expect(dev.status()[1]).toMatchObject({ kind: 'nfc-reader', status: 'error', detail: expect.stringMatching(/cannot open/) });
     await sim.replugReader();
-    const st = await until(() => (dev.status()[1]!.status === 'ok' ? dev.status()[1] : undefined), 10_000, 'the reader to come up');
+    const st = await until(() => (dev.status()[1]!.status === 'ok' ? dev.status()[1] : undefined), 10_000, 'the reader to come up').catch((e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(dev.status()[1])} ${JSON.stringify(dev.stats().nfc)}`);
+    });
     expect(st.detail).toMatch(/^PN532 v1\.6 on /);
     await sim.placePassport(genuine);
     expect((await dev.chip.read(keyOf(genuine), {})).passiveAuthentication.status).toBe('valid');

@@ -70,7 +70,7 @@ export interface SerialDevicesDeps {
 export interface SerialDevices {
   documents: DocumentSource;
   chip: ChipReaderPort;
-  /** A snapshot of each configured device's state (no I/O). */
+  /** A snapshot of the devices' states (no I/O): the MRZ scanner first, then the NFC reader (a warning line when not configured). */
   status(): DeviceStatus[];
   /** Talks to the devices: MRZ port open?, PN532 GetFirmwareVersion. */
   selfTest(): Promise<DeviceStatus[]>;
@@ -265,6 +265,21 @@ export async function openSerialDevices(cfg: SerialDevicesInput, deps: SerialDev
     }
     return initRun;
   };
+  // A module that did not answer yet (still powering up, or its port came back before it did):
+  // ask again every second while its port is open, so status() turns ok without waiting for a read.
+  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  let closing = false;
+  const keepWaking = (): void => {
+    if (wakeTimer || closing) return;
+    const attempt = (): void => {
+      wakeTimer = undefined;
+      if (closing || nfc.firmware || !nfc.link?.isOpen) return;
+      initPn532().catch(() => {
+        if (!closing && !nfc.firmware && nfc.link?.isOpen) wakeTimer = setTimeout(attempt, 1000);
+      });
+    };
+    attempt();
+  };
   if (nfcCfg) {
     const o = openEventually(
       { path: nfcCfg.port, baudRate: nfcCfg.baudRate, intervalMs, log, ...(deps.binding ? { binding: deps.binding } : {}) },
@@ -274,9 +289,10 @@ export async function openSerialDevices(cfg: SerialDevicesInput, deps: SerialDev
         nfc.transport = new Pn532CardTransport({ pn532: nfc.pn532, log });
         nfc.error = null;
         // Opened late (the port appeared after start): wake the module now, not at the first read.
-        if (nfcOpenedLate) void initPn532().catch(() => undefined);
+        if (nfcOpenedLate) keepWaking();
         link.onStatus((s) => {
           nfc.linkDown = s.state !== 'open';
+          if (s.state === 'open' && !nfc.firmware) keepWaking();
           if (s.state === 'closed') log.warn('NFC reader disconnected', { reason: s.reason });
         });
       },
@@ -287,7 +303,7 @@ export async function openSerialDevices(cfg: SerialDevicesInput, deps: SerialDev
       },
     );
     openers.push(o);
-    readies.push(o.ready.then(() => initPn532().catch(() => undefined)));
+    readies.push(o.ready.then(() => initPn532().catch(() => keepWaking())));
   }
 
   // The chip port: one read at a time; the transport waits for a card until it comes or the read is aborted.
@@ -379,6 +395,8 @@ export async function openSerialDevices(cfg: SerialDevicesInput, deps: SerialDev
     async close() {
       if (closed) return;
       closed = true;
+      closing = true;
+      if (wakeTimer) clearTimeout(wakeTimer);
       for (const o of openers) o.stop();
       documents.reader?.stop();
       nfc.pn532?.close();

@@ -38,6 +38,8 @@ export type SimChildRequest =
   | { op: 'return'; id: number }
   /** Resolves once the simulator has its port open again (after a replug). */
   | { op: 'wait-open'; id: number; device: 'scanner' | 'reader'; timeoutMs: number }
+  /** Resolves once the simulator has noticed its port is gone (after an unplug). */
+  | { op: 'wait-closed'; id: number; device: 'scanner' | 'reader'; timeoutMs: number }
   | { op: 'close'; id: number };
 
 interface Channel {
@@ -105,11 +107,13 @@ async function main(d: SimChildData): Promise<void> {
             if (lifted && !field.card) field.card = lifted;
             port.postMessage({ id: m.id, ok: true });
             break;
-          case 'wait-open': {
+          case 'wait-open':
+          case 'wait-closed': {
             const end = Date.now() + m.timeoutMs;
+            const want = m.op === 'wait-open';
             const open = (): boolean => (m.device === 'scanner' ? scannerLink?.isOpen === true : pn532?.link.isOpen !== false);
-            while (!open()) {
-              if (Date.now() > end) throw new DeviceError('SIM_PORT_CLOSED', `the ${m.device} simulator could not reopen its port`);
+            while (open() !== want) {
+              if (Date.now() > end) throw new DeviceError('SIM_PORT_STATE', `the ${m.device} simulator's port did not ${want ? 'reopen' : 'close'} in time`);
               await new Promise((r) => setTimeout(r, 20));
             }
             port.postMessage({ id: m.id, ok: true });

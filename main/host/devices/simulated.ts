@@ -142,10 +142,10 @@ export interface SimulatedDevices {
   liftPassport(): Promise<void>;
   /** Puts the lifted passport back on the reader: the same chip, no new MRZ read (a read resumes). */
   returnPassport(): Promise<void>;
-  /** Unplugs the MRZ scanner (its pty pair vanishes) / plugs it back in (resolves when the simulator has its end open again). */
+  /** Unplugs the MRZ scanner (its pty pair vanishes; resolves when the simulator noticed) / plugs it back in (resolves when the simulator has its end open again). */
   unplugScanner(): Promise<void>;
   replugScanner(): Promise<void>;
-  /** Unplugs / replugs the NFC reader. */
+  /** Unplugs the NFC reader (resolves when the simulator noticed) / plugs it back in. */
   unplugReader(): Promise<void>;
   replugReader(): Promise<void>;
   /** Whether a passport is on the kiosk now. */
@@ -170,6 +170,8 @@ interface SimBackend {
   putBack(): Promise<void>;
   /** Waits until the simulator's end of a pty is open again (after a replug). */
   waitOpen(device: 'scanner' | 'reader', timeoutMs: number): Promise<void>;
+  /** Waits until the simulator has noticed that its end of a pty is gone (after an unplug). */
+  waitClosed(device: 'scanner' | 'reader', timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -212,6 +214,8 @@ async function inProcessBackend(o: { scannerPath: string; readerPath: string; mr
     },
     waitOpen: (device, timeoutMs) =>
       waitFor(() => (device === 'scanner' ? link.isOpen : sim.link.isOpen !== false), timeoutMs, `the ${device} simulator to reopen its port`),
+    waitClosed: (device, timeoutMs) =>
+      waitFor(() => !(device === 'scanner' ? link.isOpen : sim.link.isOpen !== false), timeoutMs, `the ${device} simulator to notice the unplug`),
     async close() {
       stop.abort();
       field.card = null;
@@ -301,6 +305,7 @@ async function processBackend(data: SimChildData, log: Logger): Promise<SimBacke
     lift: () => call({ op: 'lift' }),
     putBack: () => call({ op: 'return' }),
     waitOpen: (device, timeoutMs) => call({ op: 'wait-open', device, timeoutMs }),
+    waitClosed: (device, timeoutMs) => call({ op: 'wait-closed', device, timeoutMs }),
     async close() {
       if (!dead) {
         const closing = call({ op: 'close' }).catch(() => undefined);
@@ -385,12 +390,20 @@ export async function startSimulatedDevices(opts: SimulatedDevicesOptions = {}):
       placed = true;
       await backend.putBack();
     },
-    unplugScanner: () => scannerPty.stop(),
+    // An unplug is over when both sides have noticed it: a replug within the simulator's
+    // path-watch interval would otherwise leave it on the dead pty.
+    async unplugScanner() {
+      await scannerPty.stop();
+      await backend.waitClosed('scanner', 5000);
+    },
     async replugScanner() {
       await scannerPty.start();
       await backend.waitOpen('scanner', 5000);
     },
-    unplugReader: () => readerPty.stop(),
+    async unplugReader() {
+      await readerPty.stop();
+      await backend.waitClosed('reader', 5000);
+    },
     async replugReader() {
       await readerPty.start();
       await backend.waitOpen('reader', 5000);
