@@ -12,7 +12,7 @@ function setup(frontTimeouts = { preSessionMs: 60_000, warnBeforeMs: 20_000, max
   const checks = new FakeChecks();
   let front: TravellerFront | null = null;
   const gate = new GatedDocumentSource(source, () => front?.documentWaiting());
-  const core = new KioskCore({ clock, policy: DEFAULT_POLICY, documents: gate, chip, checks, store: new MemoryKioskStore(clock) });
+  const core = new KioskCore({ clock, policy: DEFAULT_POLICY, documents: gate, chip, checks, store: new MemoryKioskStore() });
   core.start();
   let ready = 0;
   front = new TravellerFront({ core, gate, clock, timeouts: frontTimeouts, onReadyForDocument: () => ready++ });
