@@ -47,6 +47,8 @@ describe('timeouts and asking for an officer (kiosk serve --ui-timeout-ms 4000 -
     await page.waitForSelector('[data-testid=more-time]', { timeout: 10_000 });
     const firstWarning = await page.evaluate(() => performance.now());
     expect(await dialog.innerText()).toMatch(/\d+/);
+    // The alert dialog takes the focus, on "more time" (keyboard and screen-reader users).
+    await expect.poll(() => page.evaluate<string | null>(`document.activeElement && document.activeElement.getAttribute('data-testid')`)).toBe('more-time');
 
     // Extend: the dialog goes away and the deadline moves (4 s from now).
     await page.click('[data-testid=more-time]');
@@ -60,6 +62,7 @@ describe('timeouts and asking for an officer (kiosk serve --ui-timeout-ms 4000 -
     // an axe run can take longer than the 3 s left) and the kiosk returns to the welcome screen.
     await page.waitForSelector('[data-testid=more-time]', { timeout: 10_000 });
     host.hold();
+    expect(await page.evaluate<string | null>(`document.activeElement && document.activeElement.getAttribute('data-testid')`)).toBe('more-time');
     try {
       await expectAccessible(page, 'traveller-timeout-dialog');
     } finally {

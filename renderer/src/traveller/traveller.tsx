@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LANGUAGES, type CommandName, type KioskApi, type Language, type TravellerView } from '../../../main/contract/index.js';
 import { STRINGS, t, LANG_TAGS, type StringKey } from '../i18n/strings.js';
 import type { Prefs } from '../prefs.js';
@@ -57,6 +57,13 @@ export function TravellerApp({ api, view, setView, prefs, setPrefs }: Props) {
       .finally(() => setBusy(false));
   };
 
+  // The timeout dialog takes the focus each time it opens (autofocus acts only once per page).
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const dialogOpen = view.timeout !== null;
+  useEffect(() => {
+    if (dialogOpen) dialogRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
+  }, [dialogOpen]);
+
   const spoken = useMemo(() => spokenText(view), [view.phase, view.language, view.reasons, view.message]);
   useEffect(() => {
     if (spoken) speak(spoken, L);
@@ -93,12 +100,12 @@ export function TravellerApp({ api, view, setView, prefs, setPrefs }: Props) {
 
       {view.timeout && (
         <div class="overlay">
-          <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="timeout-title" aria-describedby="timeout-left">
+          <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="timeout-title" aria-describedby="timeout-left" ref={dialogRef}>
             <h2 id="timeout-title">{t(L, 'timeoutTitle')}</h2>
             <p id="timeout-left">{t(L, 'secondsLeft', { n: view.timeout.secondsLeft })}</p>
             <div class="actions">
               {view.timeout.canExtend && (
-                <button class="primary" data-testid="more-time" onClick={() => send('traveller.extendTime')} autoFocus>
+                <button class="primary" data-testid="more-time" onClick={() => send('traveller.extendTime')}>
                   {t(L, 'moreTime')}
                 </button>
               )}
