@@ -366,12 +366,21 @@ export async function createDocumentChecker(opts: DocumentCheckerOptions): Promi
       timings.decodeMs = timings.totalMs;
       return { evidence, mrz: null, timings };
     }
+    // a bug in one check must not take the others down: it becomes that check's not-run
+    const guard = async <T>(what: string, f: () => Promise<T>, fallback: () => T): Promise<T> => {
+      try {
+        return await f();
+      } catch (e) {
+        log.error('check failed internally', { check: what, error: e });
+        return fallback();
+      }
+    };
     const t1 = performance.now();
-    const quality = await qualityChecks(page);
+    const quality = await guard('quality', () => qualityChecks(page), () => QUALITY_CHECKS.map((c) => notRun(c, 'INTERNAL_ERROR')));
     const t2 = performance.now();
-    const face = await faceCheck(page);
+    const face = await guard('face', () => faceCheck(page), () => ({ ev: notRun('face-present', 'INTERNAL_ERROR') }) as Awaited<ReturnType<typeof faceCheck>>);
     const t3 = performance.now();
-    const ocr = await mrzCheck(page);
+    const ocr = await guard('mrz', () => mrzCheck(page), () => ({ ev: notRun('mrz-ocr', 'INTERNAL_ERROR'), mrz: null }));
     const t4 = performance.now();
     const vsScanner = crossCheck('mrz-vs-scanner', ocr.mrz, ocr.ev, input.scannerMrz, 'NO_SCANNER_MRZ', true);
     const vsChip = crossCheck('mrz-vs-chip', ocr.mrz, ocr.ev, input.chipDg1Mrz, 'NO_CHIP_DG1', false);

@@ -68,7 +68,8 @@ export type ReasonCode =
   | 'MODEL_CHECKSUM_MISMATCH'
   | 'MODEL_LOAD_ERROR'
   | 'MODEL_TIMEOUT'
-  | 'INFERENCE_FAILED';
+  | 'INFERENCE_FAILED'
+  | 'INTERNAL_ERROR';
 
 export interface Evidence {
   check: CheckName;
