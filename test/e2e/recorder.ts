@@ -49,6 +49,13 @@ export const RECORDER = `(() => {
       if (seen.testIds[id] === undefined && document.querySelector('[data-testid="' + id + '"]')) seen.testIds[id] = performance.now();
     }
   };
+  // Spoken guidance: each utterance handed to speechSynthesis (then spoken as usual).
+  seen.spoken = [];
+  if (window.speechSynthesis) {
+    const synth = window.speechSynthesis;
+    const speak = synth.speak.bind(synth);
+    synth.speak = (u) => { seen.spoken.push({ text: u.text, lang: u.lang, t: performance.now() }); speak(u); };
+  }
   new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-phase', 'data-testid'] });
   document.addEventListener('DOMContentLoaded', look);
 })();`;
@@ -63,4 +70,6 @@ export interface Seen {
   phases: PhaseMark[];
   testIds: Record<string, number>;
   views: ViewMark[];
+  /** Utterances handed to speechSynthesis.speak. */
+  spoken: { text: string; lang: string; t: number }[];
 }

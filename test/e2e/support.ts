@@ -57,7 +57,7 @@ export async function holdableHost(page: Page): Promise<{ hold(): void; release(
 
 /** What the recorder (RECORDER) saw in the page so far. */
 export async function seen(page: Page): Promise<Seen> {
-  return page.evaluate<Seen>('window.__kioskSeen ?? { phases: [], testIds: {}, views: [] }');
+  return page.evaluate<Seen>('window.__kioskSeen ?? { phases: [], testIds: {}, views: [], spoken: [] }');
 }
 
 export async function waitPhase(page: Page, phase: string | string[], timeout = 60_000): Promise<string> {

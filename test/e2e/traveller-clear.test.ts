@@ -69,9 +69,20 @@ describe('traveller, genuine passport (kiosk serve --scenario genuine)', () => {
     expect(startAr.x + startAr.width).toBeGreaterThan(startEn.x + startEn.width);
     await expectAccessible(page, 'traveller-welcome-arabic');
 
+    // Spoken guidance in Arabic: the repeat button speaks the screen again, in Arabic.
+    const spokenBefore = (await seen(page)).spoken.length;
+    await page.locator('.toggles button').nth(2).click();
+    await expect.poll(async () => (await seen(page)).spoken.length).toBeGreaterThan(spokenBefore);
+    const said = (await seen(page)).spoken.at(-1)!;
+    expect(said.lang).toBe('ar');
+    expect(said.text).toMatch(/[\u0600-\u06FF]/);
+
     await page.click('[data-testid=start]');
     await waitPhase(page, 'notice');
     expect(await page.locator('main.screen h1').innerText()).toMatch(/[\u0600-\u06FF]/);
+    // The notice is spoken on arrival, in Arabic.
+    await expect.poll(async () => (await seen(page)).spoken.at(-1)?.text ?? '').toMatch(/[\u0600-\u06FF]/);
+    expect((await seen(page)).spoken.at(-1)!.text).not.toBe(said.text);
     await expectAccessible(page, 'traveller-notice-arabic');
     await page.locator('main.screen .actions button').nth(1).click();
     await waitPhase(page, 'welcome');
