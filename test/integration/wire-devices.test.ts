@@ -5,6 +5,9 @@
  * through the PN532 with Passive Authentication against the returned trust store. Scanner
  * unplugged → fault; plugged back → recovered.
  */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../main/base/clock.js';
 import { KioskError } from '../../main/base/errors.js';
@@ -263,5 +266,38 @@ describe('simulated devices on ptys, driven by openSerialDevices', () => {
     cleanups.push(() => dev.close());
     await sim.placePassport({ mrz: genuine.mrz });
     expect(((await dev.chip.read(keyOf(genuine), {}).catch((e: unknown) => e)) as KioskError).code).toBe('TIMEOUT');
+  }, 60_000);
+
+  it('a host killed with SIGKILL takes its simulators and pty pairs with it', async () => {
+    const script = `const { startSimulatedDevices } = await import(${JSON.stringify(new URL('../../main/host/devices/simulated.ts', import.meta.url).href)});
+const s = await startSimulatedDevices();
+console.log(JSON.stringify({ port: s.config.mrz.port }));`;
+    const host = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    cleanups.push(async () => void host.kill('SIGKILL'));
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      host.stdout.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      host.once('exit', (code) => reject(new Error(`the host exited early (${code})`)));
+    });
+    const dir = path.dirname((JSON.parse(line) as { port: string }).port);
+    const users = (): string[] =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .flatMap((pid) => {
+          try {
+            const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+            return cmd.includes(dir) || (cmd.includes('sim-child') && readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[3] === String(host.pid)) ? [pid] : [];
+          } catch {
+            return [];
+          }
+        });
+    expect(users().length).toBeGreaterThanOrEqual(3); // two socat pairs and the simulator process
+    expect(existsSync(dir)).toBe(true);
+    host.kill('SIGKILL');
+    await until(() => users().length === 0 || undefined, 10_000, 'the simulators and socat to go');
+    await until(() => !existsSync(dir) || undefined, 5_000, 'the temp dir to go');
   }, 60_000);
 });

@@ -14,6 +14,7 @@
  * Messages out: { id, ok: true, result? } | { id, ok: false, error: { code, message } } | { op: 'ready' } | { op: 'fatal', message }
  */
 import { createLogger, nullLogger } from '../../base/log.js';
+import { rmSync } from 'node:fs';
 import { DeviceError, asKioskError } from '../../base/errors.js';
 import { openSerialLink, type SerialLink } from '../../devices/serial/index.js';
 import { createVirtualChip } from '../../sim/chip/index.js';
@@ -38,6 +39,8 @@ export type SimChildRequest =
   | { op: 'return'; id: number }
   /** Resolves once the simulator has its port open again (after a replug). */
   | { op: 'wait-open'; id: number; device: 'scanner' | 'reader'; timeoutMs: number }
+  /** The socat processes of the pty pairs: killed if the parent dies first (SIGKILL included). */
+  | { op: 'adopt'; id: number; pids: number[]; dir: string }
   /** Resolves once the simulator has noticed its port is gone (after an unplug). */
   | { op: 'wait-closed'; id: number; device: 'scanner' | 'reader'; timeoutMs: number }
   | { op: 'close'; id: number };
@@ -83,8 +86,23 @@ async function main(d: SimChildData): Promise<void> {
     pn532 = undefined;
     scannerLink = undefined;
   };
-  // The kiosk went away (or closed us): stop, so no simulator outlives its parent.
-  process.on('disconnect', () => void shutdown().finally(() => process.exit(0)));
+  // The kiosk went away (or closed us): stop, so no simulator outlives its parent, and take the
+  // socat pty pairs with us (a parent killed with SIGKILL cannot).
+  let socats: number[] = [];
+  let tempDir: string | null = null;
+  process.on('disconnect', () =>
+    void shutdown().finally(() => {
+      for (const pid of socats) {
+        try {
+          process.kill(pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+      }
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      process.exit(0);
+    }),
+  );
   process.on('message', (m: SimChildRequest | { op: 'init'; data: SimChildData }) => {
     if (m.op === 'init') return;
     void (async () => {
@@ -98,6 +116,11 @@ async function main(d: SimChildData): Promise<void> {
             port.postMessage({ id: m.id, ok: true });
             break;
           }
+          case 'adopt':
+            socats = [...m.pids];
+            tempDir = m.dir;
+            port.postMessage({ id: m.id, ok: true });
+            break;
           case 'lift':
             if (field.card) lifted = field.card;
             field.card = null;

@@ -41,6 +41,17 @@ async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Pr
   }
 }
 
+/** socat processes of this process: killed when it exits (a crash must not leave pty pairs behind). */
+const LIVE_SOCATS = new Set<ChildProcess>();
+let exitHook = false;
+function hookExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const p of LIVE_SOCATS) p.kill('SIGTERM');
+  });
+}
+
 /** A socat pty pair: `stop()` is an unplug (both paths vanish), `start()` plugs it back in with the same paths. */
 export class PtyPair {
   private proc: ChildProcess | undefined;
@@ -48,16 +59,25 @@ export class PtyPair {
   constructor(
     readonly a: string,
     readonly b: string,
-  ) {}
+  ) {
+    hookExit();
+  }
 
   get running(): boolean {
     return this.proc !== undefined;
+  }
+
+  /** The socat process id while running. */
+  get pid(): number | undefined {
+    return this.proc?.pid;
   }
 
   async start(): Promise<void> {
     if (this.proc) return;
     const proc = spawn('socat', [`pty,raw,echo=0,link=${this.a}`, `pty,raw,echo=0,link=${this.b}`], { stdio: 'ignore' });
     this.proc = proc;
+    LIVE_SOCATS.add(proc);
+    proc.once('exit', () => LIVE_SOCATS.delete(proc));
     let failed: Error | undefined;
     proc.once('error', (e) => {
       failed = e;
@@ -170,6 +190,8 @@ interface SimBackend {
   putBack(): Promise<void>;
   /** Waits until the simulator's end of a pty is open again (after a replug). */
   waitOpen(device: 'scanner' | 'reader', timeoutMs: number): Promise<void>;
+  /** Process mode: the simulator process kills these socat pids if this process dies first (SIGKILL included). */
+  adopt(pids: number[], dir: string): Promise<void>;
   /** Waits until the simulator has noticed that its end of a pty is gone (after an unplug). */
   waitClosed(device: 'scanner' | 'reader', timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -214,6 +236,7 @@ async function inProcessBackend(o: { scannerPath: string; readerPath: string; mr
     },
     waitOpen: (device, timeoutMs) =>
       waitFor(() => (device === 'scanner' ? link.isOpen : sim.link.isOpen !== false), timeoutMs, `the ${device} simulator to reopen its port`),
+    adopt: async () => undefined,
     waitClosed: (device, timeoutMs) =>
       waitFor(() => !(device === 'scanner' ? link.isOpen : sim.link.isOpen !== false), timeoutMs, `the ${device} simulator to notice the unplug`),
     async close() {
@@ -306,6 +329,7 @@ async function processBackend(data: SimChildData, log: Logger): Promise<SimBacke
     putBack: () => call({ op: 'return' }),
     waitOpen: (device, timeoutMs) => call({ op: 'wait-open', device, timeoutMs }),
     waitClosed: (device, timeoutMs) => call({ op: 'wait-closed', device, timeoutMs }),
+    adopt: (pids, dir) => call({ op: 'adopt', pids, dir }),
     async close() {
       if (!dead) {
         const closing = call({ op: 'close' }).catch(() => undefined);
@@ -363,6 +387,11 @@ export async function startSimulatedDevices(opts: SimulatedDevicesOptions = {}):
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+  const adopt = (): Promise<void> =>
+    backend.adopt([scannerPty.pid, readerPty.pid].filter((p): p is number => p !== undefined), dir).catch((e: unknown) => {
+      log.warn('the simulator process did not take the socat pids', { error: e instanceof Error ? e.message : String(e) });
+    });
+  await adopt();
   let closed = false;
   let placed = false;
   log.info('simulated devices on ptys', { mode, mrz: scannerPty.b, nfc: readerPty.b });
@@ -394,18 +423,22 @@ export async function startSimulatedDevices(opts: SimulatedDevicesOptions = {}):
     // path-watch interval would otherwise leave it on the dead pty.
     async unplugScanner() {
       await scannerPty.stop();
+      await adopt();
       await backend.waitClosed('scanner', 5000);
     },
     async replugScanner() {
       await scannerPty.start();
+      await adopt();
       await backend.waitOpen('scanner', 5000);
     },
     async unplugReader() {
       await readerPty.stop();
+      await adopt();
       await backend.waitClosed('reader', 5000);
     },
     async replugReader() {
       await readerPty.start();
+      await adopt();
       await backend.waitOpen('reader', 5000);
     },
     async close() {
