@@ -72,8 +72,10 @@ describe('readPassport through the PN532 over a pty', () => {
     const dg2 = bacOnly.files.get(0x0102)!.length;
     expect(dg2).toBeGreaterThan(4 * 262);
     // DG2's body came in one READ BINARY: its answer needed about dg2 / 262 InDataExchange commands.
+    // (Under heavy machine load a late answer can add a resume: access control and a re-read.)
     const apdus = chip.stats.apdus - apdusBefore;
-    expect(apdus).toBeLessThan(20);
+    expect(apdus).toBeLessThan(20 + 12 * r.resumes);
+    expect(transport.extendedLength).toBe(true);
     expect(pn.stats.commands - commandsBefore).toBeGreaterThanOrEqual(apdus + Math.floor(dg2 / 262));
   });
 

@@ -14,9 +14,17 @@
  * n = 223 gives pad(224) = 224 for both, so 244 bytes: the answer fits one normal frame with
  * either cipher, and every chip answer stays far below the 262-byte buffer, so no MI chaining is
  * needed for reads. The largest n within 262 bytes is 239 (pad 240 → 260 bytes; AES and 3DES),
- * which takes extended frames; pass `maxLe: 239` to use it. Larger answers (extended-length Le)
- * still work through MI chaining when `extendedLength` is set, but not every PN532 clone chains
- * reliably, so it is off by default.
+ * which takes extended frames; pass `maxLe: 239` to use it.
+ *
+ * Extended length (`extendedLength`): answers over 262 bytes come back through MI chaining
+ * (UM0701-02 §7.3.8). Default 'auto': used only when the card declares extended Lc/Le in the
+ * card capabilities of its ATS historical bytes (ISO/IEC 7816-4 §12.1.1.9, third software
+ * function table, b7), never for type B cards (no ATS). Not every PN532 clone chains reliably
+ * and not every chip keeps its word, so the transport falls back to short APDUs by itself:
+ * for the card, when it answers an extended APDU with a plain 6700; for the module, when an
+ * extended exchange fails at the PN532 level (an error status, a bad frame, a timeout). The
+ * failed APDU's error is passed on; the reader recovers (re-authenticates) and goes on with
+ * short reads (SmChannel lowers READ BINARY Ne to a short answer when extendedLength is false).
  *
  * Why extended length is much faster where the chip and the module support it: with short
  * APDUs every 223 bytes of file cost a ~29-byte command frame, the 6-byte ACK, 21 bytes of
@@ -25,7 +33,7 @@
  * time. With one extended READ BINARY per file, the per-APDU costs are paid once per file and
  * what remains is the PN532's 262-byte buffer: each further part of the answer costs a 10-byte
  * InDataExchange (Tg only), the ACK and a 13-byte extended response frame (~11 %).
- * With `extendedLength: true` the default maxLe is 65536 (Le 0000: the whole rest of the file).
+ * While extended lengths are in use the default maxLe is 65536 (Le 0000: the rest of the file).
  */
 import { DeviceError, KioskError, TimeoutError, UsageError } from '../../base/errors.js';
 import { nullLogger, type Logger } from '../../base/log.js';
@@ -43,14 +51,17 @@ export interface Pn532CardTransportOptions {
   types?: Array<'A' | 'B'>;
   /** AFI for type B polling. Default 0x00 (all families). */
   afi?: number;
-  /** Default 0xDF (223), or 65536 with extendedLength; see the header comment. */
+  /**
+   * Default 0xDF (223), or 65536 while extended lengths are in use; see the header comment.
+   * A value over 256 applies only while extended lengths are in use (223 otherwise).
+   */
   maxLe?: number;
   /**
-   * Send extended-length APDUs (Le over 256); the answers come back through MI chaining. Only for
-   * a chip that supports extended lengths (ISO/IEC 7816-4 card capabilities in the ATS or
-   * EF.ATR/INFO) behind a PN532 that chains reliably. Default false.
+   * Extended-length APDUs (Le over 256), the answers coming back through MI chaining: true
+   * (always, until a failure makes the transport fall back), false (never), or 'auto' (when the
+   * card's ATS declares them). Default 'auto'.
    */
-  extendedLength?: boolean;
+  extendedLength?: boolean | 'auto';
   /** Time for one APDU exchange. Default: the driver's exchangeTimeoutMs. */
   exchangeTimeoutMs?: number;
   /** Pause between polls while waiting for a card. Default 100 ms. */
@@ -59,8 +70,12 @@ export interface Pn532CardTransportOptions {
 }
 
 export class Pn532CardTransport {
-  readonly maxLe: number;
-  readonly extendedLength: boolean;
+  private readonly extendedMode: boolean | 'auto';
+  private readonly fixedMaxLe: number | undefined;
+  /** The card refused an extended APDU (6700): short APDUs until another card is activated. */
+  private cardRefusedExtended = false;
+  /** An extended exchange failed at the PN532 level: short APDUs from now on with this module. */
+  private moduleFailedExtended = false;
   private readonly pn532: Pn532;
   private readonly types: Array<'A' | 'B'>;
   private readonly afi: number;
@@ -74,15 +89,32 @@ export class Pn532CardTransport {
     this.pn532 = opts.pn532;
     this.types = opts.types ?? ['A', 'B'];
     this.afi = opts.afi ?? 0x00;
-    const maxLe = opts.maxLe ?? (opts.extendedLength === true ? DEFAULT_EXTENDED_MAX_LE : DEFAULT_MAX_LE);
-    if (!Number.isInteger(maxLe) || maxLe < 1 || maxLe > 0x10000 || (maxLe > 256 && opts.extendedLength !== true)) {
-      throw new UsageError('PN532_BAD_OPTIONS', 'maxLe must be 1..256 (up to 65536 with extendedLength)', { maxLe });
+    this.extendedMode = opts.extendedLength ?? 'auto';
+    const maxLe = opts.maxLe;
+    if (maxLe !== undefined && (!Number.isInteger(maxLe) || maxLe < 1 || maxLe > 0x10000 || (maxLe > 256 && this.extendedMode === false))) {
+      throw new UsageError('PN532_BAD_OPTIONS', 'maxLe must be 1..256 (up to 65536 with extended lengths)', { maxLe });
     }
-    this.maxLe = maxLe;
-    this.extendedLength = opts.extendedLength === true;
+    this.fixedMaxLe = maxLe;
     this.exchangeTimeoutMs = opts.exchangeTimeoutMs;
     this.pollIntervalMs = opts.pollIntervalMs ?? 100;
     this.log = opts.log ?? nullLogger;
+  }
+
+  /**
+   * ApduTransport.extendedLength: whether extended-length APDUs are in use now (see the header
+   * comment: the mode, the card's ATS, and the fall-backs after failures).
+   */
+  get extendedLength(): boolean {
+    if (this.extendedMode === false || this.moduleFailedExtended || this.cardRefusedExtended) return false;
+    if (this.extendedMode === true) return true;
+    return this.current !== null && declaresExtendedLength(this.current);
+  }
+
+  /** ApduTransport.maxLe: the largest Le to ask for now. */
+  get maxLe(): number {
+    const ext = this.extendedLength;
+    if (this.fixedMaxLe !== undefined) return this.fixedMaxLe <= 256 || ext ? this.fixedMaxLe : DEFAULT_MAX_LE;
+    return ext ? DEFAULT_EXTENDED_MAX_LE : DEFAULT_MAX_LE;
   }
 
   /** The activated card, or null. */
@@ -98,6 +130,7 @@ export class Pn532CardTransport {
       if (t && t.iso14443_4) {
         this.current = t;
         this.lost = false;
+        this.cardRefusedExtended = false;
         return t;
       }
       if (t) {
@@ -138,14 +171,22 @@ export class Pn532CardTransport {
     if (!t) {
       throw new DeviceError(this.lost ? 'CARD_LOST' : 'NO_CARD', this.lost ? 'the card has left the field' : 'no card is activated');
     }
+    const extended = isExtendedLengthApdu(command);
     try {
       const r = await this.pn532.inDataExchange(t.tg, command, this.exchangeTimeoutMs === undefined ? {} : { timeoutMs: this.exchangeTimeoutMs });
       if (r.length < 2) throw new DeviceError('PN532_BAD_RESPONSE', 'the card answer is shorter than a status word', { length: r.length });
+      if (extended && r.length === 2 && r[0] === 0x67 && r[1] === 0x00 && !this.cardRefusedExtended) {
+        this.cardRefusedExtended = true;
+        this.log.warn('the card refused an extended-length APDU (6700): short APDUs for this card');
+      }
       return r;
     } catch (e) {
       if (e instanceof KioskError && e.code === 'CARD_LOST') {
         this.current = null;
         this.lost = true;
+      } else if (extended && (e instanceof DeviceError || e instanceof TimeoutError) && !this.moduleFailedExtended) {
+        this.moduleFailedExtended = true;
+        this.log.warn('an extended-length exchange failed: short APDUs from now on', { code: e.code });
       }
       throw e;
     }
@@ -156,6 +197,38 @@ export class Pn532CardTransport {
     this.current = null;
     await this.pn532.inRelease(0);
   }
+}
+
+/** Whether a command APDU uses the extended length encoding (ISO/IEC 7816-4 §5.1: a 00 byte after P2, then 2-byte fields). */
+export function isExtendedLengthApdu(command: Uint8Array): boolean {
+  return command.length >= 7 && command[4] === 0x00;
+}
+
+/**
+ * Whether the card declares extended Lc and Le fields in the card capabilities (compact-TLV tag 7,
+ * third software function table, bit b7) of its ATS historical bytes (ISO/IEC 7816-4 §12.1.1.9).
+ */
+export function declaresExtendedLength(target: Pn532Target): boolean {
+  if (target.type !== 'A' || !target.ats || target.ats.length < 2) return false;
+  const ats = target.ats;
+  const tl = Math.min(ats[0]!, ats.length);
+  const t0 = ats[1]!;
+  let p = 2 + ((t0 & 0x10) !== 0 ? 1 : 0) + ((t0 & 0x20) !== 0 ? 1 : 0) + ((t0 & 0x40) !== 0 ? 1 : 0);
+  if (p >= tl) return false;
+  const category = ats[p++]!;
+  // Category 0x80: compact-TLV objects to the end; 0x00: compact-TLV objects then 3 status bytes.
+  let end = tl;
+  if (category === 0x00) end = tl - 3;
+  else if (category !== 0x80) return false;
+  while (p < end) {
+    const tag = ats[p]! >> 4;
+    const len = ats[p]! & 0x0f;
+    p++;
+    if (p + len > end) return false;
+    if (tag === 0x7 && len >= 3) return (ats[p + 2]! & 0x40) !== 0;
+    p += len;
+  }
+  return false;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

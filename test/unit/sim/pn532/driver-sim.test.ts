@@ -381,3 +381,83 @@ describe('Pn532 driver ⇄ simulated PN532', () => {
     expect(chunks.length).toBeGreaterThanOrEqual(Math.ceil(212 / 11));
   });
 });
+
+/** ATS with historical bytes: category 80, card capabilities 73 00 00 40 (extended Lc and Le fields). */
+const ATS_EXTENDED = fromHex('0A788070028073000040');
+/** An extended-length READ BINARY (Le 0000 = 65536) and an answer of 1000 bytes. */
+const EXT_READ = fromHex('00B00000000000');
+
+/** Answers any extended-length APDU with a plain 6700 (a chip without extended lengths). */
+class ShortOnlyCard extends EchoCard {
+  override transceive(apdu: Uint8Array): { response: Uint8Array; chipTimeMs: number } {
+    if (apdu.length >= 7 && apdu[4] === 0x00) return { response: fromHex('6700'), chipTimeMs: 0 };
+    return super.transceive(apdu);
+  }
+}
+
+describe('Pn532CardTransport: extended lengths (auto, fall-backs)', () => {
+  it("'auto' (default): extended lengths only for a card whose ATS declares them", async () => {
+    const plain = new EchoCard('A');
+    const { pn, field } = rig(plain);
+    await ready(pn);
+    const tr = new Pn532CardTransport({ pn532: pn });
+    expect(tr.extendedLength).toBe(false); // no card yet
+    await tr.connect({ timeoutMs: 1000 });
+    expect(tr.extendedLength).toBe(false);
+    expect(tr.maxLe).toBe(0xdf);
+    const ext = new EchoCard('A');
+    ext.ats = ATS_EXTENDED;
+    field.card = ext;
+    await tr.reconnect({ timeoutMs: 1000 });
+    expect(tr.extendedLength).toBe(true);
+    expect(tr.maxLe).toBe(65536);
+    const big = new Uint8Array(1000).map((_, i) => i & 0xff);
+    big.set(EXT_READ.subarray(0, 4));
+    const r = await tr.transmit(big);
+    expect(r.length).toBe(1002);
+    // Type B cards have no ATS: short APDUs.
+    field.card = new EchoCard('B');
+    await tr.reconnect({ timeoutMs: 1000 });
+    expect(tr.extendedLength).toBe(false);
+    // false: never; a maxLe over 256 then is a usage error.
+    expect(new Pn532CardTransport({ pn532: pn, extendedLength: false }).extendedLength).toBe(false);
+    expect(() => new Pn532CardTransport({ pn532: pn, extendedLength: false, maxLe: 1000 })).toThrow(/maxLe/);
+  });
+
+  it('falls back to short APDUs for the card when it answers an extended APDU with a plain 6700', async () => {
+    const card = new ShortOnlyCard('A');
+    card.ats = ATS_EXTENDED; // declares extended lengths, but refuses them
+    const { pn, field } = rig(card);
+    await ready(pn);
+    const tr = new Pn532CardTransport({ pn532: pn });
+    await tr.connect({ timeoutMs: 1000 });
+    expect(tr.extendedLength).toBe(true);
+    expect(toHex(await tr.transmit(EXT_READ))).toBe('6700');
+    expect(tr.extendedLength).toBe(false);
+    expect(tr.maxLe).toBe(0xdf);
+    // A short APDU still works; another card activation tries extended lengths again.
+    expect(toHex(await tr.transmit(fromHex('00B00000DF')))).toBe('00B00000DF9000');
+    const other = new EchoCard('A');
+    other.ats = ATS_EXTENDED;
+    field.card = other;
+    await tr.reconnect({ timeoutMs: 1000 });
+    expect(tr.extendedLength).toBe(true);
+  });
+
+  it('falls back to short APDUs for the module when an extended exchange fails at the PN532 level', async () => {
+    const card = new EchoCard('A');
+    card.ats = ATS_EXTENDED;
+    const { pn } = rig(card);
+    await ready(pn);
+    const tr = new Pn532CardTransport({ pn532: pn, extendedLength: true, exchangeTimeoutMs: 100 });
+    await tr.connect({ timeoutMs: 1000 });
+    expect(tr.maxLe).toBe(65536);
+    card.chipTimeMs = 400;
+    await expect(tr.transmit(EXT_READ)).rejects.toBeInstanceOf(TimeoutError);
+    expect(tr.extendedLength).toBe(false);
+    card.chipTimeMs = 0;
+    await tr.reconnect({ timeoutMs: 1000 });
+    expect(tr.extendedLength).toBe(false); // sticky for this module
+    expect(tr.maxLe).toBe(0xdf);
+  });
+});
