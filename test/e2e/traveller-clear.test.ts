@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.js';
+import { keepScreenshot, launchBrowser } from './browser.js';
 import { startKiosk, type KioskServer } from './server.js';
 import { expectAccessible, keepArtifactsOnFailure, newKioskPage, screenAndAxe, seen, waitPhase } from './support.js';
 
@@ -89,6 +89,35 @@ describe('traveller, genuine passport (kiosk serve --scenario genuine)', () => {
     await page.click('[data-testid=lang-en]');
     await expect.poll(() => page.evaluate<string>('document.documentElement.dir')).toBe('ltr');
   });
+  it('each of the six languages sets html lang and translates the screen', async () => {
+    await page.goto(server.url);
+    await waitPhase(page, 'welcome');
+    const expected: Record<string, [string, RegExp]> = {
+      en: ['en', /[A-Za-z]/],
+      fr: ['fr', /[A-Za-zÀ-ÿ]/],
+      es: ['es', /[A-Za-zÀ-ÿ]/],
+      ru: ['ru', /[\u0400-\u04FF]/],
+      zh: ['zh-CN', /[\u4E00-\u9FFF]/],
+      ar: ['ar', /[\u0600-\u06FF]/],
+    };
+    const leads = new Set<string>();
+    for (const [code, [tag, script]] of Object.entries(expected)) {
+      await page.click(`[data-testid=lang-${code}]`);
+      await expect.poll(() => page.evaluate<string>('document.documentElement.lang')).toBe(tag);
+      const lead = await page.locator('main.screen .lead').first().innerText();
+      expect(lead).toMatch(script);
+      leads.add(lead);
+      expect(await page.locator('[data-testid=ask-officer]').innerText()).toMatch(script);
+      if (code === 'zh') await keepScreenshot(page, 'traveller-welcome-chinese');
+    }
+    expect(leads.size).toBe(6);
+    // The welcome heading greets in every language, each greeting marked with its own language (WCAG 3.1.2).
+    const parts = await page.locator('main.screen h1 [lang]').evaluateAll((els) => els.map((e) => e.getAttribute('lang')));
+    expect(parts.sort()).toEqual(Object.values(expected).map(([tag]) => tag).sort());
+    await page.click('[data-testid=lang-en]');
+    await expect.poll(() => page.evaluate<string>('document.documentElement.dir')).toBe('ltr');
+  });
+
   // Last: after a result the traveller screen stays on it until the kiosk frees itself.
   it('welcome → notice → place-document → chip progress → CLEAR, every screen accessible', async () => {
     await page.goto(server.url);

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LANGUAGES, type CommandName, type KioskApi, type Language, type TravellerView } from '../../../main/contract/index.js';
 import { STRINGS, t, LANG_TAGS, type StringKey } from '../i18n/strings.js';
@@ -132,7 +133,17 @@ function Screen({ view, send, busy }: { view: TravellerView; send: (n: Traveller
     case 'closed':
       return (
         <section aria-labelledby="h">
-          <h1 id="h">{LANGUAGES.map((l) => STRINGS[l].welcomeTitle).join(' · ')}</h1>
+          {/* Each greeting marked with its language (WCAG 3.1.2): read by the right voice, shaped right. */}
+          <h1 id="h">
+            {LANGUAGES.map((l, i) => (
+              <Fragment key={l}>
+                {i > 0 && ' · '}
+                <span lang={LANG_TAGS[l]} dir={l === 'ar' ? 'rtl' : 'ltr'}>
+                  {STRINGS[l].welcomeTitle}
+                </span>
+              </Fragment>
+            ))}
+          </h1>
           <p class="lead">{T('welcomeChoose')}</p>
           <div class="languages" role="group" aria-label={T('welcomeChoose')}>
             {LANGUAGES.map((l: Language) => (
