@@ -86,6 +86,7 @@ async function bench1(label: string, passport: GeneratedPassport, transportOpts:
       `  GOAL ratio total / payload wire time: ${fmt(runs.map((x) => x.totalMs / payloadMs))} (files only: ${fmt(runs.map((x) => (x.totalMs - x.accessMs) / payloadMs))}; goal <= 1.15)`,
       `  diagnostic ratio total / wire time of all bytes exchanged (${r.wireBytes} bytes, ${allMs.toFixed(0)} ms): ${fmt(runs.map((x) => x.totalMs / wireMs(x.wireBytes)))}`,
       `  payload bytes per wire byte: ${(r.payload / r.wireBytes).toFixed(3)} (${r.wireBytes} wire bytes, both directions)`,
+      `  floor of the ratio set by framing and secure messaging alone (wire bytes / payload bytes, no latency, no chip time): ${(r.wireBytes / r.payload).toFixed(2)}`,
       `  per file ms (best run): ${JSON.stringify(Object.fromEntries(Object.entries(r.perFileMs).map(([k, v]) => [k, Math.round(v)])))}`,
     ].join('\n'),
   );
