@@ -75,7 +75,14 @@ export async function startKiosk(opts: KioskServerOptions = {}): Promise<KioskSe
     if (err.length > 2_000_000) err = err.slice(-1_000_000);
   });
 
+  // Backstop: a test process that dies without afterAll does not leave the server running.
+  const onExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', onExit);
+
   const stop = async (): Promise<void> => {
+    process.off('exit', onExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       if (!(await waitExit(child, 8000))) {
