@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepScreenshot, launchBrowser } from './browser.js';
 import { startKiosk, type KioskServer } from './server.js';
-import { expectAccessible, keepArtifactsOnFailure, newKioskPage, screenAndAxe, seen, waitPhase } from './support.js';
+import { expectAccessible, keepArtifactsOnFailure, newKioskPage, screenAndAxe, seen, signIn, startToPlace, waitPhase } from './support.js';
 
 describe('traveller, genuine passport (kiosk serve --scenario genuine)', () => {
   let server: KioskServer;
@@ -153,5 +153,27 @@ describe('traveller, genuine passport (kiosk serve --scenario genuine)', () => {
     }
     await page.waitForSelector('[data-testid=result-clear]');
     await expectAccessible(page, 'traveller-clear');
+  });
+  it('"ask an officer" while the chip is read: officer-called, and a referral in the officer queue', async () => {
+    await page.goto(server.url);
+    const phase = await waitPhase(page, ['welcome', 'clear']);
+    if (phase === 'clear') await page.click('[data-testid=result-clear] button');
+    await startToPlace(page);
+    await waitPhase(page, 'reading-chip', 60_000);
+    await page.click('[data-testid=ask-officer]');
+    await waitPhase(page, 'officer-called', 60_000);
+    // The session goes on to its end and is referred to an officer: the traveller stays told so.
+    const staff = await newKioskPage(browser);
+    try {
+      await signIn(staff.page, server.url, 'officer1');
+      const item = staff.page.locator('[data-testid=queue-item]');
+      await item.first().waitFor({ timeout: 60_000 });
+      expect(await item.first().innerText()).toContain('TRAVELLER_REQUESTED_REVIEW');
+      await keepScreenshot(staff.page, 'officer-queue-asked-during-chip-read');
+    } finally {
+      await staff.context.close();
+    }
+    expect(await page.getAttribute('main.screen', 'data-phase')).toBe('officer-called');
+    await keepScreenshot(page, 'traveller-officer-called-during-chip-read');
   });
 });
