@@ -9,6 +9,7 @@
  * One command at a time: calls are queued. Every command has a timeout; when it runs out the driver
  * sends an ACK (abort) so that the PN532 is ready for the next command.
  */
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { concatBytes, toHex } from '../../base/bytes.js';
 import { DeviceError, KioskError, TimeoutError, UsageError } from '../../base/errors.js';
 import { nullLogger, type Logger } from '../../base/log.js';
@@ -49,7 +50,10 @@ export const MAX_DATA_EXCHANGE_LENGTH = 262;
  */
 const MAX_CHAINED_ANSWER = 0x10000 + 2 + 64;
 
-/** A timer this late (ms) means the event loop was blocked; then waits get STALL_GRACE_MS more. */
+/**
+ * A timer this late (ms), or a loop this busy (ms) during a wait, means the event loop was
+ * blocked; then the wait gets STALL_GRACE_MS more.
+ */
 const STALL_MS = 15;
 const STALL_GRACE_MS = 25;
 
@@ -419,14 +423,17 @@ export class Pn532 {
       // meanwhile are both due; timers run before I/O callbacks, so look at the I/O first
       // (setImmediate runs after the poll phase) before calling it a timeout. Reading a serial
       // port takes more than one loop turn (poll, then a read in the thread pool), so when the
-      // timer fired much later than asked (the loop was blocked), give the I/O a short grace
-      // period first: a late-read ACK must not cause a resend, which would abort the command and
-      // could run an APDU twice. The grace only lengthens a wait, never shortens it.
+      // loop was blocked during the wait (the timer fired late, or the loop was busy for a long
+      // time, e.g. a computation in this process), give the I/O a short grace period first: a
+      // late-read ACK must not cause a resend, which would abort the command and could run an
+      // APDU twice. The grace only lengthens a wait, never shortens it.
       const wait = Math.max(0, timeoutMs);
       const due = performance.now() + wait;
+      const elu = nodePerformance.eventLoopUtilization();
       let graced = false;
       const expire = (): void => {
-        if (!graced && performance.now() - due > STALL_MS) {
+        const busyMs = nodePerformance.eventLoopUtilization(elu).active;
+        if (!graced && (performance.now() - due > STALL_MS || busyMs > STALL_MS)) {
           graced = true;
           timer = setTimeout(expire, STALL_GRACE_MS);
           return;
