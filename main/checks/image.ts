@@ -162,25 +162,33 @@ export function resizeGray(src: GrayImage, width: number, height: number): GrayI
   const sx = src.width / width;
   const sy = src.height / height;
   if (sx >= 1 && sy >= 1) {
-    // Area average via a summed-area table.
+    // Area average, separable: each output pixel is the mean of the source block
+    // [floor(x sx), floor((x+1) sx)) x [floor(y sy), floor((y+1) sy)).
     const W = src.width;
     const H = src.height;
-    const sat = new Float64Array((W + 1) * (H + 1));
+    const xs0 = new Int32Array(width);
+    const xs1 = new Int32Array(width);
+    for (let x = 0; x < width; x++) {
+      xs0[x] = Math.floor(x * sx);
+      xs1[x] = Math.max((xs0[x] as number) + 1, Math.min(W, Math.floor((x + 1) * sx)));
+    }
+    const tmp = new Float64Array(width * H);
     for (let y = 0; y < H; y++) {
-      let row = 0;
-      for (let x = 0; x < W; x++) {
-        row += src.data[y * W + x] as number;
-        sat[(y + 1) * (W + 1) + x + 1] = (sat[y * (W + 1) + x + 1] as number) + row;
+      const row = y * W;
+      for (let x = 0; x < width; x++) {
+        let acc = 0;
+        const x1 = xs1[x] as number;
+        for (let i = xs0[x] as number; i < x1; i++) acc += src.data[row + i] as number;
+        tmp[y * width + x] = acc;
       }
     }
-    const at = (x: number, y: number): number => sat[y * (W + 1) + x] as number;
     for (let y = 0; y < height; y++) {
       const y0 = Math.floor(y * sy);
       const y1 = Math.max(y0 + 1, Math.min(H, Math.floor((y + 1) * sy)));
       for (let x = 0; x < width; x++) {
-        const x0 = Math.floor(x * sx);
-        const x1 = Math.max(x0 + 1, Math.min(W, Math.floor((x + 1) * sx)));
-        out[y * width + x] = (at(x1, y1) - at(x0, y1) - at(x1, y0) + at(x0, y0)) / ((x1 - x0) * (y1 - y0));
+        let acc = 0;
+        for (let j = y0; j < y1; j++) acc += tmp[j * width + x] as number;
+        out[y * width + x] = acc / (((xs1[x] as number) - (xs0[x] as number)) * (y1 - y0));
       }
     }
   } else {
