@@ -7,17 +7,19 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepScreenshot, launchBrowser } from './browser.js';
 import { startKiosk, type KioskServer } from './server.js';
-import { expectAccessible, keepArtifactsOnFailure, newKioskPage, screenAndAxe, seen, signIn, startToPlace, waitPhase } from './support.js';
+import { expectAccessible, holdableHost, keepArtifactsOnFailure, newKioskPage, screenAndAxe, seen, signIn, startToPlace, waitPhase } from './support.js';
 
 describe('traveller, genuine passport (kiosk serve --scenario genuine)', () => {
   let server: KioskServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let host: { hold(): void; release(): void };
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startKiosk({ scenario: 'genuine' }), launchBrowser()]);
     ({ context, page } = await newKioskPage(browser));
+    host = await holdableHost(page);
   });
   afterAll(async () => {
     await context?.close();
@@ -129,13 +131,16 @@ describe('traveller, genuine passport (kiosk serve --scenario genuine)', () => {
     await expectAccessible(page, 'traveller-notice');
 
     await page.click('[data-testid=accept-notice]');
-    await waitPhase(page, ['place-document', 'reading-mrz', 'reading-chip']);
-    // The simulated traveller places the passport ~1.5 s after the notice: the guidance screen first.
-    const placeFindings = await screenAndAxe(page, 'traveller-place-document');
+    // The simulated traveller places the passport ~1.5 s after the notice: the guidance screen
+    // first. Short-lived screens are scanned while the host's next messages wait (holdableHost).
+    await waitPhase(page, 'place-document');
+    host.hold();
+    const placeFindings = await screenAndAxe(page, 'traveller-place-document').finally(() => host.release());
 
-    // The chip read: the progress bar (the scan runs while the chip is read, so the screen may move on).
-    await page.waitForSelector('[data-testid=chip-progress]', { timeout: 60_000 }).catch(() => null);
-    const chipFindings = (await page.$('[data-testid=chip-progress]')) ? await screenAndAxe(page, 'traveller-reading-chip') : [];
+    // The chip read: the progress bar.
+    await page.waitForSelector('[data-testid=chip-progress]', { timeout: 60_000 });
+    host.hold();
+    const chipFindings = await screenAndAxe(page, 'traveller-reading-chip').finally(() => host.release());
 
     const result = await waitPhase(page, ['clear', 'refer'], 90_000);
     const marks = await seen(page);
