@@ -31,6 +31,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import type { KioskRuntimeConfig } from './runtime/types.js';
 import { UsageError, isKioskError } from '../base/errors.js';
 import { parsePolicy, type PolicyConfig } from '../kiosk/index.js';
 
@@ -216,4 +217,21 @@ export async function loadConfig(path: string | undefined): Promise<KioskConfig>
   // A relative models folder is relative to the configuration file, not to wherever the kiosk was started.
   if (cfg.modelsDir && !isAbsolute(cfg.modelsDir)) cfg.modelsDir = resolve(dirname(path), cfg.modelsDir);
   return cfg;
+}
+
+/**
+ * The runtime settings a configuration carries (policy, retention, timeouts, sign-in rules,
+ * images, kiosk id), for createKioskRuntime. Devices are opened by the host (openSerialDevices or
+ * the simulators), not here.
+ */
+export function runtimeSettings(cfg: KioskConfig): Pick<KioskRuntimeConfig, 'policy' | 'retention' | 'timeouts' | 'officer' | 'storeImages' | 'kioskId' | 'retentionIntervalMs'> {
+  return {
+    ...(cfg.policy ? { policy: cfg.policy } : {}),
+    ...(cfg.retention ? { retention: cfg.retention } : {}),
+    ...(cfg.timeouts ? { timeouts: cfg.timeouts } : {}),
+    ...(cfg.accounts ? { officer: cfg.accounts } : {}),
+    ...(cfg.storeImages !== undefined ? { storeImages: cfg.storeImages } : {}),
+    ...(cfg.kioskId ? { kioskId: cfg.kioskId } : {}),
+    ...(cfg.retentionIntervalMs !== undefined ? { retentionIntervalMs: cfg.retentionIntervalMs } : {}),
+  };
 }

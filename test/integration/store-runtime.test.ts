@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../main/kiosk/index.js';
 import { writeFileSync } from 'node:fs';
-import { createKioskRuntime, parseKioskConfig, runtimeConfigFromFile } from '../../main/host/runtime/index.js';
+import { createKioskRuntime } from '../../main/host/runtime/index.js';
+import { loadConfig, runtimeSettings } from '../../main/host/config.js';
 import { demoTrustStore, runDemo } from '../../main/host/runtime/demo.js';
 
 const dirs: string[] = [];
@@ -73,18 +74,25 @@ describe('runtime: configuration changes, persistence, statistics', () => {
     }
   }, 60_000);
 
-  it('reads KIOSK_CONFIG, and names the bad field of an invalid one', async () => {
+  it('takes its settings from KIOSK_CONFIG, and a bad file names the bad field', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kiosk-rt-'));
     dirs.push(dataDir);
     const file = path.join(dataDir, 'config.json');
     const policy = { ...DEFAULT_POLICY, version: 'site-7', requiredChecks: [] };
-    writeFileSync(file, JSON.stringify({ kioskId: 'gate-7', policy, storeImages: false, retention: { personalDataHours: 12, decisionDays: 7, vacuum: 'full' }, officer: { maxFailedAttempts: 3 }, devices: { kind: 'serial', mrz: { path: '/dev/ttyUSB0', framing: 'rte' }, nfc: { path: '/dev/ttyUSB1' } } }));
-    const c = await runtimeConfigFromFile(file, dataDir);
-    expect(c).toMatchObject({ dataDir, kioskId: 'gate-7', policy, retention: { personalDataHours: 12 }, officer: { maxFailedAttempts: 3 }, devices: { kind: 'serial', mrz: { framing: 'rte' } } });
-    expect(await runtimeConfigFromFile(undefined, dataDir)).toEqual({ dataDir });
-    expect(() => parseKioskConfig({ retention: { personalDataHours: -1, decisionDays: 1, vacuum: 'full' } })).toThrow(/retention.personalDataHours/);
-    expect(() => parseKioskConfig({ devices: { kind: 'usb' } })).toThrow(/CONFIG|invalid KIOSK_CONFIG/);
+    writeFileSync(file, JSON.stringify({ kioskId: 'gate-7', policy, storeImages: false, retention: { personalDataHours: 12, decisionDays: 7, vacuum: 'full' }, accounts: { maxFailedAttempts: 3 } }));
+    const settings = runtimeSettings(await loadConfig(file));
+    expect(settings).toMatchObject({ kioskId: 'gate-7', policy, retention: { personalDataHours: 12 }, officer: { maxFailedAttempts: 3 }, storeImages: false });
+    const rt = await createKioskRuntime({ dataDir, ...settings });
+    try {
+      expect(rt.policy().version).toBe('site-7');
+      expect(rt.core.kioskId).toBe('gate-7');
+    } finally {
+      await rt.close();
+    }
+    expect(runtimeSettings(await loadConfig(undefined))).toEqual({});
+    writeFileSync(file, JSON.stringify({ retention: { personalDataHours: -1, decisionDays: 1, vacuum: 'full' } }));
+    await expect(loadConfig(file)).rejects.toMatchObject({ code: 'CONFIG_INVALID', details: { field: 'retention.personalDataHours' } });
     writeFileSync(file, '{not json');
-    await expect(runtimeConfigFromFile(file, dataDir)).rejects.toMatchObject({ code: 'CONFIG_UNREADABLE' });
+    await expect(loadConfig(file)).rejects.toMatchObject({ code: 'CONFIG_NOT_JSON' });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The composition root of the kiosk: wires the store, the core, the officer service and the
  * device adapters. Used by `kiosk demo` and by the web host. Simulated (in-memory) devices by
- * default; real serial devices when configured (see ./serial.ts).
+ * default; real serial devices or the simulators on ptys given as 'custom' devices (main/host/devices).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -28,12 +28,9 @@ import type { SimCard } from '../../sim/card.js';
 import { DEFAULT_RETENTION, openKioskStore, type AuditVerifyResult, type RetentionPolicy, type RetentionReport, type SqliteKioskStore } from '../../store/index.js';
 import type { CustomDevicesConfig, KioskRuntimeConfig, MemoryDevicesConfig } from './types.js';
 import { MemoryDocumentSource, SimCardTransport, emrtdChipReader } from './adapters.js';
-import { openSerialDevices } from './serial.js';
 
 export { MemoryDocumentSource, SimCardTransport, emrtdChipReader } from './adapters.js';
-export type { MemoryDevicesConfig, SerialDevicesRuntimeConfig, CustomDevicesConfig, KioskRuntimeConfig } from './types.js';
-export { parseKioskConfig, runtimeConfigFromFile, kioskConfigSchema, type KioskConfigFile } from './config.js';
-export { openSerialDevices, type SerialDevicesConfig } from './serial.js';
+export type { MemoryDevicesConfig, CustomDevicesConfig, KioskRuntimeConfig } from './types.js';
 
 /** The in-process devices: put a document on the scanner, a chip on the reader. */
 export interface MemoryDevices {
@@ -89,11 +86,7 @@ export async function createKioskRuntime(config: KioskRuntimeConfig): Promise<Ki
     let memory: MemoryDevices | null = null;
     let documents: DocumentSource;
     let chip: ChipReaderPort;
-    const requested = config.devices ?? { kind: 'memory' };
-    const devices: MemoryDevicesConfig | CustomDevicesConfig =
-      requested.kind === 'serial'
-        ? await openSerialDevices({ mrz: requested.mrz, nfc: requested.nfc, ...(requested.chipWaitMs ? { chipWaitMs: requested.chipWaitMs } : {}), trustStore, clock, logger: log })
-        : requested;
+    const devices: MemoryDevicesConfig | CustomDevicesConfig = config.devices ?? { kind: 'memory' };
     if (devices.kind === 'memory') {
       const src = new MemoryDocumentSource();
       let card: SimCard | null = null;

@@ -1,7 +1,6 @@
-/** Configuration types of the runtime (a separate module so that index, serial and config do not import each other). */
+/** Configuration types of the runtime (a module of their own, so that others can import them without the runtime). */
 import type { Clock } from '../../base/clock.js';
 import type { Logger } from '../../base/log.js';
-import type { FramingMode } from '../../devices/mrz-reader/index.js';
 import type { TrustStore } from '../../emrtd/pki/index.js';
 import type { ChipReaderPort, DocumentChecksPort, DocumentSource, FourEyesRule, KeyProvider, PolicyConfig, ScryptParams, SessionTimeouts } from '../../kiosk/index.js';
 import type { RetentionPolicy } from '../../store/index.js';
@@ -10,15 +9,7 @@ export interface MemoryDevicesConfig {
   kind: 'memory';
 }
 
-/** Real devices on serial ports (an MRZ scanner and a PN532), opened by the runtime. */
-export interface SerialDevicesRuntimeConfig {
-  kind: 'serial';
-  mrz: { path: string; baudRate?: number; framing?: FramingMode; dedupWindowMs?: number };
-  nfc: { path: string; baudRate?: number };
-  chipWaitMs?: number;
-}
-
-/** Devices given ready-made (openSerialDevices, tests). */
+/** Devices given ready-made: real serial devices or the simulators on ptys (main/host/devices), tests. */
 export interface CustomDevicesConfig {
   kind: 'custom';
   documents: DocumentSource;
@@ -49,7 +40,7 @@ export interface KioskRuntimeConfig {
     scrypt?: ScryptParams;
   };
   /** Default { kind: 'memory' }: the in-process simulators. */
-  devices?: MemoryDevicesConfig | CustomDevicesConfig | SerialDevicesRuntimeConfig;
+  devices?: MemoryDevicesConfig | CustomDevicesConfig;
   /** CSCA trust store for Passive Authentication. Default: <dataDir>/trust when present, else empty. */
   trustStore?: TrustStore;
   /** The document checks. Default: every required check reported not-run (the policy refers). */

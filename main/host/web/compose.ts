@@ -20,7 +20,7 @@ import {
 import { OVERRIDE_REASONS, reasonText, type CaseView, type OfficerDecisionKind } from '../../kiosk/index.js';
 import { openTrustStore } from '../../emrtd/trust-store.js';
 import { createKioskRuntime, type KioskRuntime } from '../runtime/index.js';
-import { parseConfig } from '../config.js';
+import { parseConfig, runtimeSettings } from '../config.js';
 import type { ClientInfo, KioskBackend } from '../bridge/backend.js';
 import { GatedDocumentSource, TravellerFront, type FrontTimeouts } from './traveller-front.js';
 import { createHostDevices, type HostDevices, type HostConfig } from './host-devices.js';
@@ -61,13 +61,8 @@ export async function createBackendForHost(opts: BackendOptions): Promise<{ back
     logger: log,
     devices: { kind: 'custom', documents: gate, chip: devices.chip },
     trustStore: devices.trustStore,
-    ...(config.policy ? { policy: config.policy } : {}),
-    ...(config.timeouts ? { timeouts: config.timeouts } : {}),
-    ...(config.storeImages !== undefined ? { storeImages: config.storeImages } : {}),
+    ...runtimeSettings(config),
     ...(devices.checks ? { checks: devices.checks } : {}),
-    ...(config.retention ? { retention: config.retention } : {}),
-    ...(config.kioskId ? { kioskId: config.kioskId } : {}),
-    ...(config.accounts ? { officer: config.accounts } : {}),
     retentionIntervalMs: config.retentionIntervalMs ?? 15 * 60_000,
   });
   await devices.bootstrapAccounts(runtime);

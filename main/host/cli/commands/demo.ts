@@ -5,10 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../../base/clock.js';
 import { createDocumentChecker, type DocumentChecker } from '../../../checks/index.js';
 import { checksPort } from '../../web/checks-port.js';
-import { createKioskRuntime, runtimeConfigFromFile } from '../../runtime/index.js';
+import { createKioskRuntime } from '../../runtime/index.js';
 import { demoTrustStore, runDemo, type DemoDevices } from '../../runtime/demo.js';
-import { startPtySimulators, type PtySimulators } from '../../runtime/pty.js';
-import { openSerialDevices } from '../../runtime/serial.js';
+import { loadConfig, runtimeSettings } from '../../config.js';
+import { openSerialDevices, type SerialDevices } from '../../devices/serial.js';
+import { startSimulatedDevices, type SimulatedDevices } from '../../devices/simulated.js';
+import type { SimCard } from '../../../sim/card.js';
 import { optFlag, optNumber, optString, parseArgs } from '../args.js';
 import { printJson, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -44,8 +46,9 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
   if (sessions === undefined || sessions < 1 || sessions > 100_000) throw new UsageError('USAGE', `--sessions N (1..100000) is required\n${USAGE}`);
   const wire = optString(a, 'wire') ?? 'memory';
   if (wire !== 'memory' && wire !== 'pty') throw new UsageError('USAGE', `--wire must be memory or pty\n${USAGE}`);
-  const fileConfig = await runtimeConfigFromFile(ctx.configPath, ctx.dataDir);
-  let policy: PolicyConfig = fileConfig.policy ?? DEFAULT_POLICY;
+  const fileConfig = await loadConfig(ctx.configPath);
+  const settings = runtimeSettings(fileConfig);
+  let policy: PolicyConfig = settings.policy ?? DEFAULT_POLICY;
   const rc = optString(a, 'required-checks');
   if (rc !== undefined) {
     const list = rc === 'none' ? [] : rc.split(',').map((s) => s.trim()).filter(Boolean);
@@ -63,24 +66,31 @@ export async function run(argv: string[], ctx: CliContext): Promise<number> {
     }
   }
   const trustStore = demoTrustStore();
-  let sims: PtySimulators | null = null;
+  // --wire pty: the MRZ scanner and PN532 simulators on socat pty pairs, read by the same serial
+  // drivers as real devices (main/host/devices).
+  let sims: SimulatedDevices | null = null;
+  let wired: SerialDevices | null = null;
   let devices: DemoDevices | undefined;
   if (wire === 'pty') {
-    sims = await startPtySimulators({ logger: ctx.log });
-    devices = sims;
+    sims = await startSimulatedDevices({ log: ctx.log, mode: 'in-process' });
+    wired = await openSerialDevices(sims.config, { trustStore, clock: systemClock, log: ctx.log, simulated: true, dedupWindowMs: 0 });
+    const s = sims;
+    let card: SimCard | null = null;
+    devices = {
+      placeChip: (c) => void (card = c),
+      present: (lines) => s.placePassport({ mrz: lines, card }),
+    };
   }
   try {
     const rt = await createKioskRuntime({
-      ...fileConfig,
-      devices: { kind: 'memory' },
+      dataDir: ctx.dataDir,
+      ...settings,
       policy,
       logger: ctx.log,
       trustStore,
       kioskId: 'demo',
       ...(checker ? { checks: checksPort(checker, ctx.log) } : {}),
-      ...(sims
-        ? { devices: await openSerialDevices({ mrz: { path: sims.mrzPath, framing: 'auto', dedupWindowMs: 0 }, nfc: { path: sims.nfcPath }, trustStore, clock: systemClock, logger: ctx.log }) }
-        : {}),
+      devices: wired ? { kind: 'custom', documents: wired.documents, chip: wired.chip, close: () => wired!.close() } : { kind: 'memory' },
     });
     try {
       const summary = await runDemo(rt, {
