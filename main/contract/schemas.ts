@@ -87,6 +87,8 @@ export const ChipProtocolResult = z.object({ status: z.string(), detail: z.recor
 
 export const CaseView = z.object({
   caseId: z.string(),
+  /** open: waiting for an officer; awaiting-confirmation: four-eyes pending; closed: decided. */
+  status: z.enum(['open', 'awaiting-confirmation', 'closed']),
   createdAt: z.string(),
   decision: z.enum(['CLEAR', 'REFER']),
   policyVersion: z.string(),

@@ -62,5 +62,8 @@ export async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const code = await runCli(process.argv.slice(2), defaultContext(ac.signal));
+  // The command is done (long-running ones return only once stopped): exit even when a device,
+  // a worker or a simulator it started failed to close, once standard output is flushed.
   process.exitCode = code;
+  process.stdout.write('', () => process.exit(code));
 }

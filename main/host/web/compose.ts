@@ -111,6 +111,7 @@ export async function createBackendForHost(opts: BackendOptions): Promise<{ back
     }).catch(() => []);
     return {
       caseId,
+      status: c.referral.status,
       createdAt: iso(c.referral.createdAt),
       decision: c.decision.outcome,
       policyVersion: c.decision.policyVersion,

@@ -203,6 +203,10 @@ function CaseDetail({ api, session, caseId, onChanged, onExpired }: { api: Kiosk
             <p>Another officer must confirm it.</p>
           )}
         </div>
+      ) : c.status === 'closed' ? (
+        <p class="notice" data-testid="case-closed">
+          This case is closed.
+        </p>
       ) : (
         <form class="decide" onSubmit={decide} aria-labelledby="decide-h">
           <h2 id="decide-h">Decision</h2>
