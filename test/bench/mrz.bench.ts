@@ -9,22 +9,14 @@ import fc from 'fast-check';
 import { parse as mrzPackageParse } from 'mrz';
 import { buildMrz, parseMrz, type MrzFormat } from '../../main/mrz/index.js';
 import { TODAY, validFields } from '../unit/mrz/arbitraries.js';
+import { seededRandom } from '../../main/base/random.js';
 
 const DOCS_PER_FORMAT = 500;
 const ROUNDS = 8;
 const SLICE_MS = 150;
 const REPEATS = 5;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 function documents(formats: MrzFormat[]): string[][] {
   return formats.flatMap((format, i) =>

@@ -17,6 +17,7 @@ import { parseMrz } from '../../mrz/index.js';
 import { testPki } from '../../sim/pki/index.js';
 import type { TrustStore } from '../../emrtd/pki/index.js';
 import type { KioskRuntime } from './index.js';
+import { seededRandom } from '../../base/random.js';
 
 export type DemoVariant = 'genuine' | 'expired' | 'mismatch' | 'untrusted-signer' | 'revoked-signer' | 'wrong-key' | 'no-chip' | 'asks-officer' | 'cancels';
 
@@ -41,17 +42,7 @@ export function demoTrustStore(): TrustStore {
   ]).store;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 const IDENTITIES = [
   { surname: 'ERIKSSON', givenNames: 'ANNA MARIA', nationality: 'UTO', birthDate: '740812', sex: 'F', documentNumber: 'L898902C3' },

@@ -11,6 +11,7 @@
 import { existsSync } from 'node:fs';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
 import { buildTd3, type Td3Fields } from './mrz-build.js';
+import { seededRandom } from '../../base/random.js';
 
 export const OCRB_FONT_PATHS = ['/usr/share/fonts/opentype/ocr-b/OCRB.otf', '/usr/share/fonts/truetype/ocr-b/OCRB.ttf'];
 const VIZ_FONT_PATHS = [
@@ -30,16 +31,7 @@ function registerFonts(): void {
 }
 
 /** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export type SkinTone = 'I' | 'II' | 'III' | 'IV' | 'V' | 'VI';
 /** Fitzpatrick-like skin tones for the drawn portraits (a synthetic stand-in, not real people). */
