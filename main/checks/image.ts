@@ -98,14 +98,25 @@ function decodeNative(bytes: Uint8Array): RgbaImage | null {
     const { width, height } = img;
     if (!width || !height) return null;
     checkSize(width, height);
+    // Some @napi-rs/canvas versions decode asynchronously: an image that is not complete yet
+    // draws nothing. Then (or when nothing was drawn at all) the JS decoders take over.
+    if ((img as { complete?: boolean }).complete === false) return null;
     const ctx = s.createCanvas(width, height).getContext('2d');
     ctx.drawImage(img, 0, 0);
     const d = ctx.getImageData(0, 0, width, height).data;
+    if (nothingDrawn(d)) return null;
     return { width, height, data: new Uint8Array(d.buffer, d.byteOffset, d.byteLength) };
   } catch (e) {
     if (e instanceof ImageError) throw e;
     return null;
   }
+}
+
+/** True when no sampled pixel has any alpha: the decoder drew nothing (PNG and JPEG pages are opaque). */
+function nothingDrawn(d: Uint8ClampedArray): boolean {
+  const step = 4 * 101;
+  for (let i = 3; i < d.length; i += step) if (d[i] !== 0) return false;
+  return true;
 }
 
 function checkSize(width: number, height: number): void {
