@@ -2,22 +2,13 @@
  * Hardening decisions of the Electron shell, kept free of `electron` imports so they can be unit
  * tested without the Electron binary.
  */
+import { contentSecurityPolicy } from '../bridge/csp.js';
+
 export const APP_SCHEME = 'kiosk';
 export const APP_ORIGIN = `${APP_SCHEME}://app`;
 
 /** The CSP for every document of the app (served from the custom protocol, never file://). */
-export const ELECTRON_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const ELECTRON_CSP = contentSecurityPolicy([]);
 
 /** Whether a navigation target stays inside the app. Everything else is blocked. */
 export function isAppUrl(url: string): boolean {

@@ -7,6 +7,7 @@ import { nullLogger, type Logger } from '../../base/log.js';
 import { CONTRACT_VERSION, ReadyMessage, type EventMessage } from '../../contract/index.js';
 import type { KioskBackend } from '../bridge/backend.js';
 import { dispatchCommand } from '../bridge/dispatch.js';
+import { contentSecurityPolicy } from '../bridge/csp.js';
 
 /**
  * The browser host: the renderer and the contract over HTTP and WebSocket, on 127.0.0.1 only.
@@ -44,18 +45,7 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self' ws://127.0.0.1:*",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CSP = contentSecurityPolicy(['ws://127.0.0.1:*']);
 
 const MAX_MESSAGE = 8 * 1024 * 1024;
 const MAX_QUEUE = 500;
