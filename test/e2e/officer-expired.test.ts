@@ -3,40 +3,19 @@
  * officer signs in, opens the case, sees the evidence and records ADMIT; because ADMIT after
  * DOCUMENT_EXPIRED is under the default four-eyes rule, a second officer confirms it in another
  * browser context; the case's audit trail shows the decision and the override. The technician
- * screens are scanned on the same server.
+ * screens are scanned on the same suite.server.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.js';
-import { startKiosk, type KioskServer } from './server.js';
-import { expectAccessible, keepArtifactsOnFailure, newKioskPage, signIn, startToPlace, waitPhase } from './support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, kioskSuite, signIn, startToPlace, waitPhase } from './support.js';
 
 describe('REFER for an expired passport, officer override with four-eyes (kiosk serve --scenario expired)', () => {
-  let server: KioskServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pages: Page[] = [];
-
-  const open = async (): Promise<Page> => {
-    const { context, page } = await newKioskPage(browser);
-    contexts.push(context);
-    pages.push(page);
-    return page;
-  };
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startKiosk({ scenario: 'expired' }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
-  keepArtifactsOnFailure(() => ({ server, pages }));
+  const suite = kioskSuite({ scenario: 'expired' });
+  const open = (): Promise<Page> => suite.open();
 
   it('the traveller sees the plain reason and asks for a review', async () => {
     const page = await open();
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     await startToPlace(page);
     await waitPhase(page, 'refer', 90_000);
     const reason = page.locator('[data-reason=DOCUMENT_EXPIRED]');
@@ -61,7 +40,7 @@ describe('REFER for an expired passport, officer override with four-eyes (kiosk 
 
   it('officer1 opens the case, sees the evidence and records ADMIT; officer2 confirms (four-eyes); the audit trail shows it', async () => {
     const p1 = await open();
-    await signIn(p1, server.url, 'officer1', { scanAs: 'staff-sign-in' });
+    await signIn(p1, suite.server.url, 'officer1', { scanAs: 'staff-sign-in' });
     await p1.waitForSelector('[data-testid=queue-item]');
     await expectAccessible(p1, 'officer-queue');
     await p1.locator('[data-testid=queue-item]').first().click();
@@ -99,7 +78,7 @@ describe('REFER for an expired passport, officer override with four-eyes (kiosk 
 
     // A second officer, in a browser context of their own.
     const p2 = await open();
-    await signIn(p2, server.url, 'officer2');
+    await signIn(p2, suite.server.url, 'officer2');
     await p2.waitForSelector('[data-testid=queue-item]');
     await p2.locator('[data-testid=queue-item]').first().click();
     const case2 = p2.locator('[data-testid=case-view]');
@@ -118,7 +97,7 @@ describe('REFER for an expired passport, officer override with four-eyes (kiosk 
 
   it('technician screens: devices with self-test, models, trust store, storage, logs', async () => {
     const page = await open();
-    await signIn(page, server.url, 'tech');
+    await signIn(page, suite.server.url, 'tech');
     await page.waitForSelector('[data-testid=device-table] tbody tr');
     await page.click('[data-testid=self-test]');
     await page.waitForSelector('[data-testid=self-test]:not([disabled])', { timeout: 60_000 });

@@ -6,9 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterEach, expect } from 'vitest';
-import { ARTIFACTS, keepScreenshot } from './browser.js';
-import type { KioskServer } from './server.js';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { ARTIFACTS, keepScreenshot, launchBrowser } from './browser.js';
+import { startKiosk, type KioskServer } from './server.js';
 import { RECORDER, type Seen } from './recorder.js';
 
 export { RECORDER, type PhaseMark, type Seen } from './recorder.js';
@@ -150,4 +150,37 @@ export function keepArtifactsOnFailure(current: () => { server?: KioskServer | n
       await keepScreenshot(p, `${name}-${i++}`).catch(() => undefined);
     }
   });
+}
+
+/**
+ * One kiosk server and one browser for a test file: started before its tests, stopped after,
+ * with a screenshot of every open page and the server's log kept when a test fails.
+ * `open()` gives a fresh page in a browser context of its own (another person at the kiosk).
+ */
+export function kioskSuite(opts: Parameters<typeof startKiosk>[0]): { readonly server: KioskServer; open(): Promise<Page> } {
+  let server: KioskServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const pages: Page[] = [];
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startKiosk(opts), launchBrowser()]);
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+  keepArtifactsOnFailure(() => ({ server: server ?? null, pages }));
+  return {
+    get server(): KioskServer {
+      if (!server) throw new Error('the kiosk server is not started');
+      return server;
+    },
+    async open(): Promise<Page> {
+      const { context, page } = await newKioskPage(browser!);
+      contexts.push(context);
+      pages.push(page);
+      return page;
+    },
+  };
 }

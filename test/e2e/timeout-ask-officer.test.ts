@@ -1,46 +1,22 @@
 /**
- * On one server with short traveller timeouts (--ui-timeout-ms 4000 --ui-warn-ms 3000) and a
+ * On one server with short traveller timeouts (--ui-timeout-ms 10000 --ui-warn-ms 3000) and a
  * simulated traveller who never places the passport (placeDelayMs 10 min):
  * - the warning dialog with "more time", extending it, and the return to the welcome screen;
  * - "ask an officer" while the kiosk waits for the document: officer-called, and a referral in the
  *   officer queue.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.js';
-import { startKiosk, type KioskServer } from './server.js';
-import { expectAccessible, holdableHost, keepArtifactsOnFailure, newKioskPage, seen, signIn, startToPlace, waitPhase } from './support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, holdableHost, kioskSuite, seen, signIn, startToPlace, waitPhase } from './support.js';
 
-describe('timeouts and asking for an officer (kiosk serve --ui-timeout-ms 4000 --ui-warn-ms 3000)', () => {
-  let server: KioskServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pages: Page[] = [];
-
-  const open = async (): Promise<Page> => {
-    const { context, page } = await newKioskPage(browser);
-    contexts.push(context);
-    pages.push(page);
-    return page;
-  };
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([
-      startKiosk({ scenario: 'genuine', config: { simulation: { placeDelayMs: 600_000 } }, args: ['--ui-timeout-ms', '4000', '--ui-warn-ms', '3000'] }),
-      launchBrowser(),
-    ]);
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
-  keepArtifactsOnFailure(() => ({ server, pages }));
+describe('timeouts and asking for an officer (kiosk serve --ui-timeout-ms 10000 --ui-warn-ms 3000)', () => {
+  const suite = kioskSuite({ scenario: 'genuine', config: { simulation: { placeDelayMs: 600_000 } }, args: ['--ui-timeout-ms', '10000', '--ui-warn-ms', '3000'] });
+  const open = (): Promise<Page> => suite.open();
 
   it('warns with "more time", extends when asked, and otherwise returns to the welcome screen', async () => {
     const page = await open();
     const host = await holdableHost(page);
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     await startToPlace(page);
     await waitPhase(page, 'place-document');
     const dialog = page.locator('[role=alertdialog]');
@@ -50,7 +26,7 @@ describe('timeouts and asking for an officer (kiosk serve --ui-timeout-ms 4000 -
     // The alert dialog takes the focus, on "more time" (keyboard and screen-reader users).
     await expect.poll(() => page.evaluate<string | null>(`document.activeElement && document.activeElement.getAttribute('data-testid')`)).toBe('more-time');
 
-    // Extend: the dialog goes away and the deadline moves (4 s from now).
+    // Extend: the dialog goes away and the deadline moves (10 s from now).
     await page.click('[data-testid=more-time]');
     await dialog.waitFor({ state: 'detached', timeout: 5000 });
     // Past the first deadline (3 s after the first warning) the traveller is still on the guidance.
@@ -76,7 +52,7 @@ describe('timeouts and asking for an officer (kiosk serve --ui-timeout-ms 4000 -
 
   it('"ask an officer" while waiting for the passport: officer-called, and a referral in the queue', async () => {
     const page = await open();
-    await page.goto(server.url);
+    await page.goto(suite.server.url);
     await startToPlace(page);
     await waitPhase(page, 'place-document');
     await page.click('[data-testid=ask-officer]');
@@ -85,7 +61,7 @@ describe('timeouts and asking for an officer (kiosk serve --ui-timeout-ms 4000 -
     await expectAccessible(page, 'traveller-officer-called');
 
     const officer = await open();
-    await signIn(officer, server.url, 'officer1');
+    await signIn(officer, suite.server.url, 'officer1');
     const item = officer.locator('[data-testid=queue-item]');
     await item.first().waitFor();
     expect(await item.count()).toBe(1);

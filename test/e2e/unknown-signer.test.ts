@@ -3,38 +3,17 @@
  * reason (not verifiable here, nothing wrong implied); the officer sees Passive Authentication
  * 'unknown-signer' — never "invalid" or "forged" — and records an override.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './browser.js';
-import { startKiosk, type KioskServer } from './server.js';
-import { expectAccessible, keepArtifactsOnFailure, newKioskPage, signIn, startToPlace, waitPhase } from './support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, kioskSuite, signIn, startToPlace, waitPhase } from './support.js';
 
 describe('REFER for an unknown chip signer (kiosk serve --scenario unknown-signer)', () => {
-  let server: KioskServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pages: Page[] = [];
-
-  const open = async (): Promise<Page> => {
-    const { context, page } = await newKioskPage(browser);
-    contexts.push(context);
-    pages.push(page);
-    return page;
-  };
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startKiosk({ scenario: 'unknown-signer' }), launchBrowser()]);
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
-  keepArtifactsOnFailure(() => ({ server, pages }));
+  const suite = kioskSuite({ scenario: 'unknown-signer' });
+  const open = (): Promise<Page> => suite.open();
 
   it('the traveller sees that the chip issuer could not be verified; the officer sees unknown-signer, not invalid, and overrides', async () => {
     const traveller = await open();
-    await traveller.goto(server.url);
+    await traveller.goto(suite.server.url);
     await startToPlace(traveller);
     await waitPhase(traveller, 'refer', 90_000);
     const reason = traveller.locator('[data-reason=CHIP_PA_UNVERIFIABLE]');
@@ -46,7 +25,7 @@ describe('REFER for an unknown chip signer (kiosk serve --scenario unknown-signe
     await expectAccessible(traveller, 'traveller-refer-unknown-signer');
 
     const officer = await open();
-    await signIn(officer, server.url, 'officer1');
+    await signIn(officer, suite.server.url, 'officer1');
     await officer.locator('[data-testid=queue-item]').first().click();
     const caseView = officer.locator('[data-testid=case-view]');
     await officer.waitForSelector('[data-testid=evidence] tbody tr');
