@@ -10,7 +10,7 @@ import { nullLogger, type Logger } from '../base/log.js';
 import { parseMrz } from '../mrz/index.js';
 import type { MrzFieldName, MrzResult } from '../mrz/types.js';
 import { decodeBlazeFace, FACE_INPUT, type FaceBox } from './face.js';
-import { cropToNhwc, encodePngCrop, ImageError } from './image.js';
+import { cropToNhwc, ImageError, portraitCrop } from './image.js';
 import { InferenceWorker, type TensorData } from './inference.js';
 import { decodeLine, layoutFor, MRZ_ALPHABET } from './mrz-decode.js';
 import { CELL_SIZE, locateMrz, type Quad } from './mrz-locate.js';
@@ -399,13 +399,8 @@ export async function createDocumentChecker(opts: DocumentCheckerOptions): Promi
     let printedFace: CheckPageResult['printedFace'];
     if (face.region) {
       const r = face.region;
-      // a passport-photo framing around the detected face, for the officer's side-by-side view
-      const cx = r.x + r.w / 2;
-      const cy = r.y + r.h / 2;
-      const w = r.w * 2;
-      const h = r.h * 2.6;
       try {
-        printedFace = { region: r, crop: encodePngCrop(page.rgba, cx - w / 2, cy - h * 0.45, w, h) };
+        printedFace = { region: r, crop: portraitCrop(page.rgba, r) };
       } catch {
         printedFace = { region: r };
       }

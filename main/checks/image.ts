@@ -274,6 +274,18 @@ export function cropToNhwc(img: RgbaImage, x0: number, y0: number, side: number,
 }
 
 /** Encodes an RGBA crop as PNG (for the officer's view of the printed portrait). */
+/**
+ * A passport-photo framing (PNG) around a detected face region, for the officer's side-by-side
+ * view of the printed photo and the chip photo.
+ */
+export function portraitCrop(img: RgbaImage, face: { x: number; y: number; w: number; h: number }): Uint8Array {
+  const cx = face.x + face.w / 2;
+  const cy = face.y + face.h / 2;
+  const w = face.w * 2;
+  const h = face.h * 2.6;
+  return encodePngCrop(img, cx - w / 2, cy - h * 0.45, w, h);
+}
+
 export function encodePngCrop(img: RgbaImage, x: number, y: number, w: number, h: number): Uint8Array {
   const x0 = Math.max(0, Math.floor(x));
   const y0 = Math.max(0, Math.floor(y));

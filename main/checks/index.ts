@@ -19,6 +19,6 @@ export type {
 export { CHECK_NAMES } from './types.js';
 export type { MrzResult } from '../mrz/types.js';
 export { createDocumentChecker } from './checker.js';
-export { ImageError, decodeImage, sniffImage, MAX_PIXELS } from './image.js';
+export { ImageError, decodeImage, sniffImage, portraitCrop, MAX_PIXELS } from './image.js';
 export { MODEL_IDS, readManifest, verifyModelFile, ManifestError, type Manifest, type ModelEntry, type ModelId, type ModelStatus } from './registry.js';
 export { verifyModels } from './verify.js';

@@ -13,6 +13,8 @@ import { createKioskRuntime } from '../../main/host/runtime/index.js';
 import { DemoPassports, demoTrustStore } from '../../main/host/runtime/demo.js';
 import { nullLogger } from '../../main/base/log.js';
 import type { KioskEvent } from '../../main/kiosk/index.js';
+import { printedPhotoDataUrl } from '../../main/host/web/images.js';
+import { PNG } from 'pngjs';
 
 const MODELS = path.resolve('models');
 const dirs: string[] = [];
@@ -48,6 +50,19 @@ describe('document checks in the decision', () => {
     expect(d.evidence.find((e) => e.check === 'image-sharpness')).toMatchObject({ status: 'pass' });
     expect(d.evidence.find((e) => e.check === 'mrz-ocr')?.modelVersion).toBeTruthy();
     expect(d.outcome).toBe('CLEAR');
+
+    // The officer's printed photo: the portrait the face check found, not the whole page.
+    const region = d.evidence.find((e) => e.check === 'face-present')?.regions?.[0] as { x: number; y: number; w: number; h: number };
+    expect(region).toBeTruthy();
+    const passports = new DemoPassports();
+    const { printed } = await passports.traveller('genuine', 0);
+    const page = passports.page(0, printed);
+    const url = await printedPhotoDataUrl({ kind: 'page', format: 'png', bytes: page }, region);
+    const crop = PNG.sync.read(Buffer.from(url!.split(',')[1]!, 'base64'));
+    const whole = PNG.sync.read(Buffer.from(page));
+    expect(crop.width).toBeLessThan(whole.width / 2);
+    expect(crop.height).toBeLessThan(whole.height);
+    expect(crop.height).toBeGreaterThan(crop.width);
   }, 120_000);
 
   it('a corrupt model: its checks are not-run and the traveller is referred, with the reason', async () => {

@@ -24,7 +24,7 @@ import { parseConfig, runtimeSettings } from '../config.js';
 import type { ClientInfo, KioskBackend } from '../bridge/backend.js';
 import { GatedDocumentSource, TravellerFront, type FrontTimeouts } from './traveller-front.js';
 import { createHostDevices, type HostDevices, type HostConfig } from './host-devices.js';
-import { toDataUrl } from './images.js';
+import { printedPhotoDataUrl, toDataUrl } from './images.js';
 
 export interface BackendOptions {
   log: Logger;
@@ -148,7 +148,7 @@ export async function createBackendForHost(opts: BackendOptions): Promise<{ back
         ...(e.modelVersion !== undefined ? { modelVersion: e.modelVersion } : {}),
       })),
       chipPhoto: c.images.chipFace ? await toDataUrl(c.images.chipFace) : null,
-      printedPhoto: c.images.page ? await toDataUrl(c.images.page) : null,
+      printedPhoto: c.images.page ? await printedPhotoDataUrl(c.images.page, faceRegionOf(c.evidence)) : null,
       officerDecisions: await Promise.all(
         c.overrides
           .filter((o) => o.status === 'final')
@@ -315,6 +315,16 @@ export async function createBackendForHost(opts: BackendOptions): Promise<{ back
       await devices.close();
     },
   };
+}
+
+/** The face region the face-present check recorded on the data page, if any. */
+function faceRegionOf(evidence: CaseView['evidence']): { x: number; y: number; w: number; h: number } | undefined {
+  const regions = evidence.find((e) => e.check === 'face-present')?.regions ?? [];
+  for (const r of regions) {
+    const o = r as { kind?: unknown; x?: unknown; y?: unknown; w?: unknown; h?: unknown };
+    if (o.kind === 'face' && typeof o.x === 'number' && typeof o.y === 'number' && typeof o.w === 'number' && typeof o.h === 'number') return { x: o.x, y: o.y, w: o.w, h: o.h };
+  }
+  return undefined;
 }
 
 function countryOf(dn: string): { country?: string } {

@@ -1,5 +1,6 @@
 import type { StoredImage } from '../../kiosk/index.js';
 import { jpeg2000ToPng } from '../../emrtd/jp2.js';
+import { decodeImage, portraitCrop } from '../../checks/index.js';
 
 /**
  * An image for the officer's screen as a data: URL (the CSP allows data: images only).
@@ -18,4 +19,20 @@ export async function toDataUrl(img: StoredImage): Promise<string | null> {
     }
   }
   return null;
+}
+
+/**
+ * The printed photo for the officer: the portrait the face check found on the data page, cropped
+ * like a passport photo; the whole page when no face region was recorded.
+ */
+export async function printedPhotoDataUrl(page: StoredImage, faceRegion: { x: number; y: number; w: number; h: number } | undefined): Promise<string | null> {
+  if (faceRegion) {
+    try {
+      const crop = portraitCrop(decodeImage(page.bytes), faceRegion);
+      return `data:image/png;base64,${Buffer.from(crop).toString('base64')}`;
+    } catch {
+      /* fall back to the whole page */
+    }
+  }
+  return toDataUrl(page);
 }
