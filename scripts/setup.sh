@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the kiosk and its tests need on a fresh Debian/Ubuntu machine, once:
 # Debian packages (socat for pty pairs, Chromium for the UI and end-to-end tests, fonts for every
-# UI language and the OCR-B font for synthetic data pages, Tesseract for OCR tooling) and the npm
-# packages from the lock file. Idempotent: a second run does nothing when all is in place.
+# UI language and the OCR-B font for synthetic data pages, libnfc's tools to check the simulated
+# PN532 against standard host software) and the npm packages from the lock file. Idempotent: a second run does nothing when all is in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
