@@ -26,12 +26,12 @@ step "layer rule (dependency-cruiser)"
 npx depcruise main renderer --config .dependency-cruiser.cjs
 
 step "unit tests"
-npx vitest run --config vitest.config.ts --dir test/unit
+npx vitest run --config vitest.config.ts test/unit/
 
 # Integration tests drive real ptys, simulator processes and timers: one file at a time, so that a
 # loaded 2-core machine does not starve their devices.
 step "integration tests (real ptys, real SQLite files)"
-npx vitest run --config vitest.config.ts --dir test/integration --poolOptions.forks.singleFork=true
+npx vitest run --config vitest.config.ts test/integration/ --poolOptions.forks.singleFork=true
 
 if ls test/e2e/*.test.ts >/dev/null 2>&1; then
   step "end-to-end tests (Chromium)"
