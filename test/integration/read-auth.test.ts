@@ -1,9 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPtyPair, type PtyPair } from '../helpers/pty.js';
+import { runKiosk as runKioskCli, startNfcSimulator, stopProcess as stop } from '../helpers/kiosk-cli.js';
+
+const runKiosk = (args: string[], env: Record<string, string> = {}) => runKioskCli(args, { env });
+const startSimulator = (args: string[]) => startNfcSimulator(['--no-chip-time', ...args]);
 import { generatePassport, savePassport, SPECIMEN_MRZ, type SodSigner } from '../../main/sim/passport/index.js';
 import { testPki, toPem } from '../../main/sim/pki/index.js';
 
@@ -11,51 +15,6 @@ import { testPki, toPem } from '../../main/sim/pki/index.js';
  * `kiosk read --trust CSCA` over a real pty pair against `kiosk simulate nfc --passport DIR`:
  * valid for a genuine virtual passport, the right non-valid status for forgeries.
  */
-const root = path.resolve(__dirname, '../..');
-const kiosk = path.join(root, 'bin/kiosk.js');
-
-function runKiosk(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [kiosk, ...args], { cwd: root, env: { ...process.env, KIOSK_LOG_LEVEL: 'warn', ...env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`kiosk timed out: ${stderr}`));
-    }, 60_000);
-    p.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function startSimulator(args: string[]): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [kiosk, 'simulate', 'nfc', '--no-chip-time', ...args], { cwd: root, env: { ...process.env, KIOSK_LOG_LEVEL: 'warn' } });
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`simulator did not start: ${stderr}`)), 30_000);
-    p.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (stderr.includes('"ready":true')) {
-        clearTimeout(timer);
-        resolve(p);
-      }
-    });
-    p.on('exit', (code) => reject(new Error(`simulator exited with ${code}: ${stderr}`)));
-  });
-}
-
-async function stop(p: ChildProcess | undefined): Promise<void> {
-  if (!p || p.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    p.once('exit', () => resolve());
-    p.kill('SIGTERM');
-  });
-}
-
 let dir: string;
 let cscaFile: string;
 let crlFile: string;

@@ -3,70 +3,18 @@
  * passport) on one end, `kiosk read --nfc` on the other, both as real processes. Also the
  * simulator in this process (to inject garbage on the line, or to have no card in the field).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../main/base/bytes.js';
 import { parseDg1 } from '../../main/emrtd/lds/index.js';
 import { createPtyPair, type PtyPair } from '../helpers/pty.js';
+import { ROOT as root, runKiosk, startNfcSimulator as startSimulator, stopProcess as stop } from '../helpers/kiosk-cli.js';
 import { generatePassport, savePassport, SPECIMEN_MRZ, type GeneratedPassport } from '../../main/sim/passport/index.js';
 import { openPn532SimulatorOnPort, type Pn532SimulatorOnPort } from '../../main/sim/pn532/index.js';
 import { buildChip } from '../../main/host/cli/commands/simulate-nfc.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const kiosk = path.join(root, 'bin/kiosk.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runKiosk(args: string[], timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [kiosk, ...args], { cwd: root, env: { ...process.env, KIOSK_LOG_LEVEL: 'warn' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error(`kiosk ${args[0]} timed out; stderr: ${stderr}`));
-    }, timeoutMs);
-    p.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Starts `kiosk simulate nfc` and resolves once it says it is ready. */
-function startSimulator(args: string[]): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [kiosk, 'simulate', 'nfc', ...args], { cwd: root, env: { ...process.env, KIOSK_LOG_LEVEL: 'warn' } });
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`simulator did not start: ${stderr}`)), 30_000);
-    p.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (stderr.includes('"ready":true')) {
-        clearTimeout(timer);
-        resolve(p);
-      }
-    });
-    p.on('exit', (code) => reject(new Error(`simulator exited with ${code}: ${stderr}`)));
-  });
-}
-
-async function stop(p: ChildProcess | undefined): Promise<void> {
-  if (!p || p.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    p.once('exit', () => resolve());
-    p.kill('SIGTERM');
-  });
-}
 
 const mrzArgs = ['--mrz', ...SPECIMEN_MRZ];
 

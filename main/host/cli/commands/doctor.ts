@@ -16,7 +16,6 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isKioskError, UsageError } from '../../../base/errors.js';
 import { systemClock } from '../../../base/clock.js';
 import { nullLogger } from '../../../base/log.js';
@@ -24,6 +23,7 @@ import { loadConfig, usesSimulation, type KioskConfig } from '../../config.js';
 import { optFlag, parseArgs } from '../args.js';
 import { printJson, type CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { resolveModelsDir } from './models.js';
 
 export type DoctorStatus = 'ok' | 'warning' | 'error';
 
@@ -178,23 +178,10 @@ async function nativeChecks(): Promise<DoctorCheck[]> {
 
 // ------------------------------------------------------------------ models
 
-/** The configured modelsDir, else KIOSK_MODELS_DIR, else the `models` folder of the checkout or package holding this file. */
-export function modelsDir(env: NodeJS.ProcessEnv, configured?: string): string {
-  if (configured) return path.resolve(configured);
-  if (env.KIOSK_MODELS_DIR) return path.resolve(env.KIOSK_MODELS_DIR);
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    if (existsSync(path.join(dir, 'models', 'manifest.json'))) return path.join(dir, 'models');
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return path.resolve('models');
-}
 
 async function modelChecks(env: NodeJS.ProcessEnv, configured: string | undefined, quick: boolean): Promise<DoctorCheck[]> {
   const kind = 'models' as const;
-  const dir = modelsDir(env, configured);
+  const dir = resolveModelsDir(configured, env);
   if (!existsSync(path.join(dir, 'manifest.json'))) {
     return [{ name: 'models', kind, status: 'error', detail: `no models/manifest.json in ${dir}: the document checks cannot run (every traveller is referred)` }];
   }
